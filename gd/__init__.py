@@ -8,13 +8,19 @@ One module per responsibility:
 - `plots`: plot helpers and the book's colour-blind-safe palette;
 - `widgets`: the two kinds of slider, flipbooks and live explorers;
 - `data`: small data sets made from a seeded generator;
-- `hiking`: chapter 1's pictures and sliders.
+- `hiking`: chapter 1's pictures and sliders;
+- `autodiff`, `nn`: a scalar automatic-differentiation engine and small
+  networks on it, with a vectorized numpy twin;
+- `backprop`: chapter 3's pictures and sliders.
 """
 
 from gd import (
+    autodiff,
+    backprop,
     checks,
     data,
     hiking,
+    nn,
     optimizers,
     plots,
     runner,
@@ -27,9 +33,12 @@ from gd.runner import Path, run, run_many
 __all__ = [
     "GradientDescent",
     "Path",
+    "autodiff",
+    "backprop",
     "checks",
     "data",
     "hiking",
+    "nn",
     "optimizers",
     "plots",
     "run",

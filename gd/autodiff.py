@@ -37,18 +37,7 @@ import numbers
 
 import numpy as np
 
-# Okabe & Ito (2008), "Color Universal Design": eight colours that stay
-# distinct for readers with the common forms of colour blindness.
-PALETTE = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
+from gd.plots import PALETTE
 
 
 class Value:
@@ -394,8 +383,9 @@ def draw_graph(value, ax=None):
     Each value is a box showing its label (if any), data and grad; the
     operation that made it sits in a circle just to its left. Leaves are
     sky blue, intermediate values orange, the output green (colours from
-    :data:`PALETTE`). A value is placed one column right of its deepest
-    input; a leaf sits one column left of its first use.
+    the book's palette, :data:`gd.plots.PALETTE`). A value is placed one
+    column right of its deepest input; a leaf sits one column left of its
+    first use.
 
     Parameters
     ----------
@@ -428,7 +418,7 @@ def draw_graph(value, ax=None):
         elif node._prev:
             colour = PALETTE["orange"]
         else:
-            colour = PALETTE["sky_blue"]
+            colour = PALETTE["sky"]
         lines = [node.label] if node.label else []
         lines += [f"data {node.data:.4g}", f"grad {node.grad:.4g}"]
         boxes[node] = ax.text(
@@ -437,10 +427,13 @@ def draw_graph(value, ax=None):
             bbox={"boxstyle": "round,pad=0.35", "linewidth": 1.2,
                   "facecolor": to_rgba(colour, 0.3), "edgecolor": colour})
         if node._op:
+            # A circle around a long name ("sigmoid") would cover the
+            # boxes beside it; long names get a rounded box instead.
+            shape = "circle" if len(node._op) <= 3 else "round"
             ops[node] = ax.text(
                 x - 0.6, y, node._op, ha="center", va="center",
                 fontsize=8, zorder=3,
-                bbox={"boxstyle": "circle,pad=0.2", "linewidth": 0.8,
+                bbox={"boxstyle": f"{shape},pad=0.2", "linewidth": 0.8,
                       "facecolor": "white", "edgecolor": PALETTE["black"]})
             _arrow(ax, boxes[node], ops[node], 0.0)
 

@@ -148,6 +148,7 @@ class Explorer:
         self.controls = dict(controls)
         self.image = widgets.Image(format="png")
         self.note = widgets.HTML()
+        self._holding = False
         for control in self.controls.values():
             control.style = {"description_width": "initial"}
             control.observe(self._on_change, names="value")
@@ -170,13 +171,12 @@ class Explorer:
             raise ValueError(
                 f"no control named {sorted(unknown)}; the controls are "
                 f"{list(self.controls)}")
-        with self.widget.hold_trait_notifications():
-            self._holding = True
-            try:
-                for name, value in values.items():
-                    self.controls[name].value = value
-            finally:
-                self._holding = False
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
         self.refresh()
 
     def refresh(self):
@@ -186,7 +186,7 @@ class Explorer:
         self.note.value = f"<p>{html.escape(self.status)}</p>"
 
     def _on_change(self, change):
-        if not getattr(self, "_holding", False):
+        if not self._holding:
             self.refresh()
 
     def _repr_mimebundle_(self, **kwargs):

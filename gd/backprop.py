@@ -1,0 +1,325 @@
+"""Chapter 3's pictures and sliders: blame flowing back, a network learning.
+
+The chapter's training runs are described once here, as :class:`Recipe`
+objects (:data:`MOONS`, :data:`SPIRALS`), so that the notebook and the
+tests train exactly the same network on exactly the same data.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+from gd import checks, data, nn, plots
+from gd.autodiff import Value, draw_graph, topological_order
+from gd.widgets import Flipbook, register
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that decides a training run: data, network, descent.
+
+    Parameters
+    ----------
+    dataset : {"two_moons", "spirals"}
+        The function of :mod:`gd.data` that makes the points.
+    n : int
+        Number of points.
+    noise : float
+        The data set's noise.
+    data_seed : int
+        Seed of the data set.
+    sizes : tuple of int
+        Layer widths of the network, the last being the number of outputs.
+    activation : str
+        Activation of the hidden layers.
+    init_seed : int
+        Seed of the network's initial weights.
+    lr : float
+        Learning rate.
+    num_steps : int
+        Number of full-batch gradient descent steps.
+    """
+
+    dataset: str
+    n: int
+    noise: float
+    data_seed: int
+    sizes: tuple
+    activation: str
+    init_seed: int
+    lr: float
+    num_steps: int
+
+    def data(self):
+        """Return the points `X`, shape (n, 2), and labels `y`."""
+        if self.dataset == "two_moons":
+            return data.two_moons(self.n, rng=self.data_seed,
+                                  noise=self.noise)
+        if self.dataset == "spirals":
+            return data.spirals(self.n, classes=self.sizes[-1],
+                                rng=self.data_seed, noise=self.noise)
+        raise ValueError(
+            f"dataset must be 'two_moons' or 'spirals', got {self.dataset!r}")
+
+    def network(self):
+        """Return the untrained network, always with the same weights."""
+        return nn.ArrayMLP(2, self.sizes, self.activation,
+                           rng=self.init_seed)
+
+    def train(self, snapshot_steps=()):
+        """Make the data and the network, train, and return all four.
+
+        Returns
+        -------
+        X, y : ndarray
+            The data.
+        model : ArrayMLP
+            The trained network.
+        history : dict
+            What :func:`gd.nn.train` returns.
+        """
+        X, y = self.data()
+        model = self.network()
+        history = nn.train(model, X, y, lr=self.lr,
+                           num_steps=self.num_steps,
+                           snapshot_steps=snapshot_steps)
+        return X, y, model, history
+
+
+# Two moons that no straight line separates, and a small network.
+MOONS = Recipe(dataset="two_moons", n=200, noise=0.2, data_seed=3,
+               sizes=(8, 8, 1), activation="tanh", init_seed=0,
+               lr=0.5, num_steps=500)
+
+# Three spiral arms: a job for softmax and cross-entropy.
+SPIRALS = Recipe(dataset="spirals", n=300, noise=0.2, data_seed=3,
+                 sizes=(16, 16, 3), activation="tanh", init_seed=0,
+                 lr=0.5, num_steps=1000)
+
+# The steps the flipbook and the small multiples show: dense early,
+# where the boundary moves most, sparse later.
+MOONS_FRAMES = tuple(list(range(0, 100, 10)) + list(range(100, 200, 20))
+                + list(range(200, 501, 50)))
+
+
+# --- one neuron ---------------------------------------------------------
+
+
+def neuron_loss(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
+    """Return the loss Value of one sigmoid neuron on one example.
+
+    The neuron computes ``a = sigmoid(w1 x1 + w2 x2 + b)`` and the loss
+    is ``(a - y) ** 2``. Every leaf carries a label (x1, x2, w1, w2, b,
+    y) and so do z, a and the loss, for drawing. Defaults are the
+    chapter's worked example.
+    """
+    x1, x2 = Value(x[0], "x1"), Value(x[1], "x2")
+    w1, w2 = Value(w[0], "w1"), Value(w[1], "w2")
+    b, y = Value(b, "b"), Value(y, "y")
+    z = w1 * x1 + w2 * x2 + b
+    z.label = "z"
+    a = z.sigmoid()
+    a.label = "a"
+    loss = (a - y) ** 2
+    loss.label = "loss"
+    return loss
+
+
+def backward_partly(loss, num_done):
+    """Run the first `num_done` steps of ``loss.backward()`` and stop.
+
+    Every gradient is cleared, the output's is set to 1, and the first
+    `num_done` operations (in reverse topological order) pass their
+    gradient back to their inputs.
+
+    Returns
+    -------
+    list of Value
+        The operations in the order they run; the first `num_done` have
+        run.
+    """
+    order = [v for v in reversed(topological_order(loss)) if v.children]
+    num_done = checks.integer("num_done", num_done, 0, len(order))
+    loss.zero_grad()
+    loss.grad = 1.0
+    for node in order[:num_done]:
+        node._backward()
+    return order
+
+
+def _name(value):
+    return value.label or f"the '{value.op}' result"
+
+
+@register("flipbook")
+def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
+    """Return a flipbook of the backward pass through one neuron.
+
+    Frame k shows the gradients after k operations have passed theirs
+    back; gradients not yet reached are still 0.
+    """
+    loss = neuron_loss(x, w, b, y)
+    order = backward_partly(loss, 0)
+    fig, ax = plots.new_figure(11.0, 4.0)
+
+    def update(k):
+        backward_partly(loss, k)
+        ax.clear()
+        draw_graph(loss, ax=ax)
+        if k == 0:
+            title = "forward pass done; backward starts: d loss/d loss = 1"
+        else:
+            node = order[k - 1]
+            title = (f"step {k}: {_name(node)} ('{node.op}') passes "
+                     "its gradient to its inputs")
+        ax.set_title(title, fontsize=10)
+
+    def alt(k):
+        backward_partly(loss, k)
+        if k == 0:
+            return ("The computation graph of one neuron after the forward "
+                    "pass: every box shows its value; only the loss has a "
+                    "gradient, 1.")
+        node = order[k - 1]
+        given = ", ".join(f"{_name(c)} {c.grad:.3g}" for c in node.children)
+        return (f"Backward step {k}: {_name(node)} ('{node.op}') passes its "
+                f"gradient back; gradients so far: {given}.")
+
+    return Flipbook(fig, update, range(len(order) + 1), "backward steps",
+                    alt, fmt="{:d}")
+
+
+# --- decision boundaries ------------------------------------------------
+
+
+def _class_colors(k):
+    return [plots.PALETTE["blue"], plots.PALETTE["orange"],
+            plots.PALETTE["green"], plots.PALETTE["purple"]][:k]
+
+
+def _region_cmap(k):
+    colors = _class_colors(max(k, 2))
+    if k <= 2:
+        return LinearSegmentedColormap.from_list(
+            "two_classes", [colors[0], "#ffffff", colors[1]])
+    return ListedColormap(colors)
+
+
+def _grid(X, num, margin=0.4):
+    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
+    xs = np.linspace(low[0], high[0], num)
+    ys = np.linspace(low[1], high[1], num)
+    xx, yy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def _regions(model, grid, num):
+    # P(class 1) for one output, else the predicted class, on the grid.
+    if model.sizes[-1] == 1:
+        return model.predict_proba(grid).reshape(num, num)
+    return model.predict(grid).reshape(num, num)
+
+
+def _boundary_segments(xs, ys, probability):
+    # The 0.5 contour as one polyline, pieces separated by NaN rows.
+    import contourpy
+
+    lines = contourpy.contour_generator(xs, ys, probability).lines(0.5)
+    if not lines:
+        return np.empty((0, 2))
+    gap = np.full((1, 2), np.nan)
+    return np.vstack([part for line in lines for part in (line, gap)])
+
+
+def plot_points(X, y, ax=None):
+    """Scatter the points coloured by class; return ax."""
+    ax = plots._ax(ax)
+    k = int(np.max(y)) + 1
+    markers = ["o", "s", "^", "D"]
+    for c, color in enumerate(_class_colors(max(k, 2))[:k]):
+        ax.scatter(X[y == c, 0], X[y == c, 1], s=14, color=color,
+                   marker=markers[c], edgecolors="black", linewidths=0.4,
+                   label=f"class {c}", zorder=3)
+    ax.set_aspect("equal", adjustable="box")
+    return ax
+
+
+def plot_boundary(model, X, y, ax=None, num=150):
+    """Shade where the network predicts each class and draw the points.
+
+    For one output the shading runs from blue (sure of class 0) through
+    white to orange (sure of class 1), with the decision boundary as a
+    black line; for more outputs each region takes its class's colour.
+    """
+    ax = plots._ax(ax)
+    num = checks.integer("num", num, 2)
+    xs, ys, grid = _grid(X, num)
+    k = model.sizes[-1]
+    extent = (xs[0], xs[-1], ys[0], ys[-1])
+    regions = _regions(model, grid, num)
+    if k == 1:
+        ax.imshow(regions, origin="lower", extent=extent, cmap=_region_cmap(1),
+                  vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto")
+        line = _boundary_segments(xs, ys, regions)
+        ax.plot(line[:, 0], line[:, 1], color="black", lw=1.5)
+    else:
+        ax.imshow(regions, origin="lower", extent=extent, cmap=_region_cmap(k),
+                  vmin=-0.5, vmax=k - 0.5, alpha=0.3, aspect="auto",
+                  interpolation="nearest")
+    plot_points(X, y, ax)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+@register("flipbook")
+def boundary_steps(recipe=MOONS, steps=MOONS_FRAMES):
+    """Return a flipbook of the decision boundary forming as training runs.
+
+    Left: the network's belief over the plane and its boundary (black
+    line); right: the training loss, with a marker at the current step.
+    """
+    steps = [checks.integer("step", s, 0, recipe.num_steps) for s in steps]
+    X, y, _, history = recipe.train(snapshot_steps=steps)
+    num = 90
+    xs, ys, grid = _grid(X, num)
+    fig, (left, right) = plots.new_figure(5.6, 2.7, ncols=2)
+
+    image = left.imshow(
+        np.zeros((num, num)), origin="lower", cmap=_region_cmap(1),
+        extent=(xs[0], xs[-1], ys[0], ys[-1]), vmin=0.0, vmax=1.0,
+        alpha=0.45, aspect="auto")
+    boundary, = left.plot([], [], color="black", lw=1.5)
+    plot_points(X, y, left)
+    left.set_xlim(xs[0], xs[-1])
+    left.set_ylim(ys[0], ys[-1])
+    left.set_xticks([])
+    left.set_yticks([])
+
+    losses = history["loss"]
+    right.plot(np.arange(len(losses)), losses, color=plots.PALETTE["blue"])
+    marker, = right.plot([], [], "o", ms=8, color=plots.PALETTE["red"],
+                         mec="black", zorder=4)
+    right.set_xlabel("step")
+    right.set_ylabel("training loss")
+    right.set_ylim(0.0, 1.05 * losses.max())
+    plots.animate(fig, image, boundary, marker, left.title)
+
+    def update(t):
+        probability = _regions(history["snapshots"][t], grid, num)
+        image.set_data(probability)
+        line = _boundary_segments(xs, ys, probability)
+        boundary.set_data(line[:, 0], line[:, 1])
+        marker.set_data([t], [losses[t]])
+        left.set_title(f"step {t}: accuracy {history['accuracy'][t]:.0%}",
+                       fontsize=10)
+
+    def alt(t):
+        return (f"After {t} steps the training loss is {losses[t]:.3f} and "
+                f"the boundary puts {history['accuracy'][t]:.0%} of the "
+                "points on their class's side.")
+
+    return Flipbook(fig, update, steps, "training step", alt, fmt="{:d}")
