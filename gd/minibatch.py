@@ -1,0 +1,397 @@
+"""Chapter 4's pictures and sliders: mini-batch walks on a line fit.
+
+The problem throughout is a line ``y_hat = w * x + b`` fitted by mean
+squared error (`gd.batching.mse`), with parameters ``params = (w, b)``.
+Every function that samples takes ``rng``: a ``numpy.random.Generator`` or
+an integer seed.
+"""
+
+import numpy as np
+
+from gd import batching, checks, data, plots
+from gd.linear import standardize
+from gd.widgets import Explorer, Flipbook, int_slider, register, slider
+
+# The batch sizes the flipbook and the static panels step through.
+BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+
+
+def practice_problem(n=500, rng=0):
+    """Return practice hours (standardized) and test scores.
+
+    Parameters
+    ----------
+    n : int, default 500
+        Number of students, at least 2.
+    rng : Generator or int, default 0
+        Source of randomness, handed to `gd.data.practice_scores`.
+
+    Returns
+    -------
+    X : ndarray of shape (n,)
+        Hours of practice shifted and scaled to mean 0 and spread 1.
+    y : ndarray of shape (n,)
+        Test scores.
+    """
+    hours, y = data.practice_scores(n, rng)
+    X, _, _ = standardize(hours)
+    return X, y
+
+
+def full_losses(params, X, y):
+    """Return the loss over all the data at each row of `params`.
+
+    Parameters
+    ----------
+    params : array_like of shape (k, 2) or (2,)
+        Points ``(w, b)``, such as a history's ``params``.
+    X, y : array_like of shape (n,)
+        One feature and the targets.
+
+    Returns
+    -------
+    ndarray of shape (k,), or float for a single point
+    """
+    P = np.asarray(params, dtype=float)
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if P.shape[-1:] != (2,) or X.ndim != 1 or X.shape != y.shape:
+        raise ValueError(
+            "params must end in (w, b) and X, y must be two 1-D arrays of "
+            f"one length; got shapes {P.shape}, {X.shape}, {y.shape}")
+    one = P.ndim == 1
+    P = np.atleast_2d(P)
+    # Expand the square: mean((w x + b - y)^2) without an (k, n) array.
+    w, b = P[:, 0], P[:, 1]
+    mx, my = X.mean(), y.mean()
+    mxx, mxy, myy = np.mean(X * X), np.mean(X * y), np.mean(y * y)
+    loss = (w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy
+            - 2 * b * my + myy)
+    loss = np.maximum(loss, 0.0)
+    return float(loss[0]) if one else loss
+
+
+def budget_run(X, y, batch_size, lr, budget, rng, params0=(0.0, 40.0),
+               shuffle=True):
+    """Run mini-batch descent until `budget` examples have been used.
+
+    Batches come from `gd.batching.epochs`, one shuffled pass after
+    another; the run stops after the last update whose examples still fit
+    in the budget.
+
+    Parameters
+    ----------
+    X, y : array_like of shape (n,)
+        One feature and the targets.
+    batch_size : int
+        Rows per batch, at least 1.
+    lr : float
+        The learning rate, at least 0.
+    budget : int
+        Number of examples whose gradients may be computed, at least 1.
+    rng : Generator or int or None
+        Source of the shuffles; may be None only when `shuffle` is False.
+    params0 : pair of float, default (0, 40)
+        The starting ``(w, b)``.
+    shuffle : bool, default True
+        Visit the rows in a fresh random order each epoch.
+
+    Returns
+    -------
+    gd.batching.History
+        Every update recorded.
+    """
+    batch_size = checks.integer("batch_size", batch_size, 1)
+    budget = checks.integer("budget", budget, 1)
+    n = len(X)
+    num_epochs = -(-budget // n)
+    history = batching.minibatch_descent(
+        batching.mse_grad, params0, X, y, batch_size, lr, num_epochs, rng,
+        shuffle=shuffle)
+    keep = history.examples <= budget
+    k = int(np.count_nonzero(keep))
+    return batching.History(
+        history.params[:k], history.step[:k], history.epoch[:k],
+        history.examples[:k], int(history.step[k - 1]), history.diverged,
+        history.diverged_at)
+
+
+def loss_after_budget(X, y, batch_size, lr, budget, rng,
+                      params0=(0.0, 40.0), shuffle=True):
+    """Return the loss over all the data after `budget` examples.
+
+    The arguments are those of `budget_run`. A run that diverged gives
+    ``inf``.
+    """
+    history = budget_run(X, y, batch_size, lr, budget, rng, params0,
+                         shuffle)
+    if history.diverged:
+        return float("inf")
+    return full_losses(history.params[-1], X, y)
+
+
+def noisy_descent(surface, start, lr, num_steps, noise, rng):
+    """Walk downhill on `surface` with Gaussian noise added to each slope.
+
+    Each step is ``x <- x - lr * (grad(x) + noise * z)`` with ``z`` a
+    standard normal vector from `rng`: a stand-in for the error of a
+    mini-batch gradient.
+
+    Parameters
+    ----------
+    surface : object with `dim` and `grad`
+    start : array_like of shape (dim,)
+    lr : float
+        The learning rate, at least 0.
+    num_steps : int
+        Number of steps, at least 0.
+    noise : float
+        Standard deviation of the noise on each slope, at least 0.
+    rng : Generator or int
+
+    Returns
+    -------
+    points : ndarray of shape (num_steps + 1, dim)
+    """
+    x = checks.point("start", start, surface.dim)
+    lr = checks.real("lr", lr, 0.0)
+    num_steps = checks.integer("num_steps", num_steps, 0)
+    noise = checks.real("noise", noise, 0.0)
+    rng = checks.rng(rng)
+
+    points = [x]
+    for _ in range(num_steps):
+        z = rng.standard_normal(surface.dim)
+        x = x - lr * (surface.grad(x) + noise * z)
+        points.append(x)
+    return np.array(points)
+
+
+def window(X, y, params0=(0.0, 40.0), margin=6.0, points=None):
+    """Return map bounds ``((w0, w1), (b0, b1))`` around start and bottom.
+
+    The window is square, so that the round contours of a standardized
+    line fit look round. `points`, an array of shape (k, 2) such as a
+    history's ``params``, are kept inside it too.
+    """
+    best = np.polyfit(X, y, 1)
+    inside = np.vstack([best, params0] + (
+        [] if points is None else [np.asarray(points, dtype=float)]))
+    lo = inside.min(axis=0) - margin
+    hi = inside.max(axis=0) + margin
+    centre, half = (lo + hi) / 2, np.max(hi - lo) / 2
+    return tuple((float(c - half), float(c + half)) for c in centre)
+
+
+def loss_map(X, y, ax=None, bounds=None, levels=15):
+    """Draw the full-data loss over the (w, b) plane; return ax."""
+    ax = plots._ax(ax)
+    (w0, w1), (b0, b1) = bounds or window(X, y)
+    W, B = np.meshgrid(np.linspace(w0, w1, 120), np.linspace(b0, b1, 120))
+    Z = full_losses(np.stack([W.ravel(), B.ravel()], axis=1), X, y)
+    Z = np.log10(Z.reshape(W.shape))
+    ax.contourf(W, B, Z, levels=levels, cmap=plots.CMAP, alpha=0.9)
+    ax.contour(W, B, Z, levels=levels, colors="white", linewidths=0.4,
+               alpha=0.6)
+    best = np.polyfit(X, y, 1)
+    ax.plot(*best, "x", ms=9, mew=2, color=plots.PALETTE["yellow"],
+            zorder=6)
+    ax.set_xlim(w0, w1)
+    ax.set_ylim(b0, b1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("slope w")
+    ax.set_ylabel("intercept b")
+    return ax
+
+
+def walk(history, ax=None, color=None, label=None, markersize=2):
+    """Draw a mini-batch history's path on a (w, b) map; return ax."""
+    ax = plots._ax(ax)
+    color = color or plots.PALETTE["red"]
+    P = history.params
+    ax.plot(P[:, 0], P[:, 1], "-o", color=color, ms=markersize, lw=1,
+            label=label, zorder=3)
+    ax.plot(*P[0], "o", ms=8, mfc="white", mec=color, mew=2, zorder=4)
+    ax.plot(*P[-1], "o", ms=8, color=color, mec="black", zorder=5)
+    return ax
+
+
+def cloud(spread, ax=None, color=None, label=None):
+    """Scatter mini-batch gradients around the full gradient; return ax.
+
+    `spread` is a `gd.batching.Spread`. The full gradient is a black
+    cross.
+    """
+    ax = plots._ax(ax)
+    color = color or plots.PALETTE["blue"]
+    G = spread.grads
+    ax.scatter(G[:, 0], G[:, 1], s=6, color=color, alpha=0.5,
+               label=label, linewidths=0)
+    ax.plot(*spread.full, "+", ms=14, mew=2.5,
+            color=plots.PALETTE["black"], zorder=5)
+    ax.set_xlabel("slope of the loss along w")
+    ax.set_ylabel("along b")
+    return ax
+
+
+def _walks(X, y, lr, num_epochs, rng, batch_sizes):
+    rng = checks.rng(rng)
+    return {B: batching.minibatch_descent(
+        batching.mse_grad, (0.0, 40.0), X, y, B, lr, num_epochs, rng)
+        for B in batch_sizes}
+
+
+def _clouds(X, y, num_draws, rng, batch_sizes, params=(0.0, 40.0)):
+    rng = checks.rng(rng)
+    return {B: batching.gradient_spread(batching.mse_grad, params, X, y,
+                                        B, num_draws, rng)
+            for B in batch_sizes}
+
+
+def _cloud_limits(spread):
+    # Wide enough for the batch-of-one cloud, so every frame shares axes.
+    G = spread.grads
+    lo, hi = np.percentile(G, [1, 99], axis=0)
+    half = 0.6 * np.max(hi - lo)
+    return [(c - half, c + half) for c in spread.full]
+
+
+def batch_size_panels(X, y, rng, batch_sizes=(1, 10, 100, 500), lr=0.05,
+                      num_epochs=2, num_draws=300, axes=None):
+    """Draw gradient clouds (top row) and walks (bottom row) per batch size.
+
+    The static counterpart of `batch_size_flipbook`.
+
+    Returns
+    -------
+    axes : ndarray of shape (2, len(batch_sizes))
+    """
+    clouds = _clouds(X, y, num_draws, rng, batch_sizes)
+    walks = _walks(X, y, lr, num_epochs, rng, batch_sizes)
+    if axes is None:
+        import matplotlib.pyplot as plt
+        _, axes = plt.subplots(2, len(batch_sizes),
+                               figsize=(2.9 * len(batch_sizes), 5.6),
+                               layout="constrained")
+    limits = _cloud_limits(clouds[min(batch_sizes)])
+    bounds = window(X, y)
+    for j, B in enumerate(batch_sizes):
+        top, bottom = axes[0, j], axes[1, j]
+        cloud(clouds[B], top)
+        top.set_xlim(*limits[0])
+        top.set_ylim(*limits[1])
+        top.set_title(f"batch size {B}")
+        loss_map(X, y, bottom, bounds)
+        walk(walks[B], bottom)
+        bottom.set_title(f"{walks[B].num_updates} steps")
+        if j:
+            top.set_ylabel("")
+            bottom.set_ylabel("")
+    return axes
+
+
+@register("flipbook")
+def batch_size_flipbook(X=None, y=None, rng=0, lr=0.05, num_epochs=2,
+                        num_draws=300, batch_sizes=BATCH_SIZES):
+    """Return a flipbook over the batch size.
+
+    Left: mini-batch gradients at the start around the full gradient.
+    Right: the walk of `num_epochs` epochs with that batch size.
+    """
+    if X is None or y is None:
+        X, y = practice_problem(rng=0)
+    batch_sizes = [b for b in batch_sizes if b <= len(X)]
+    clouds = _clouds(X, y, num_draws, rng, batch_sizes)
+    walks = _walks(X, y, lr, num_epochs, rng, batch_sizes)
+
+    fig, (left, right) = plots.new_figure(7.2, 3.4, ncols=2)
+    limits = _cloud_limits(clouds[min(batch_sizes)])
+    dots = left.scatter([], [], s=6, color=plots.PALETTE["blue"],
+                        alpha=0.5, linewidths=0)
+    cross, = left.plot(*clouds[batch_sizes[0]].full, "+", ms=14, mew=2.5,
+                       color=plots.PALETTE["black"], zorder=5)
+    left.set_xlim(*limits[0])
+    left.set_ylim(*limits[1])
+    left.set_xlabel("slope of the loss along w")
+    left.set_ylabel("along b")
+    loss_map(X, y, right, window(X, y))
+    trace, = right.plot([], [], "-o", color=plots.PALETTE["red"], ms=2,
+                        lw=1, zorder=3)
+    end, = right.plot([], [], "o", ms=8, color=plots.PALETTE["red"],
+                      mec="black", zorder=5)
+    right.plot(0.0, 40.0, "o", ms=8, mfc="white",
+               mec=plots.PALETTE["red"], mew=2, zorder=4)
+    # The cross is redrawn after the dots so that it stays on top.
+    plots.animate(fig, dots, cross, trace, end, left.title, right.title)
+
+    def update(B):
+        dots.set_offsets(clouds[B].grads)
+        P = walks[B].params
+        trace.set_data(P[:, 0], P[:, 1])
+        end.set_data([P[-1, 0]], [P[-1, 1]])
+        left.set_title(f"batch size {B}: spread {clouds[B].spread:.1f}",
+                       fontsize=10)
+        right.set_title(f"{walks[B].num_updates} steps in {num_epochs} "
+                        "epochs", fontsize=10)
+
+    def alt(B):
+        w, b = walks[B].params[-1]
+        return (f"Batch size {B}: the gradients scatter by "
+                f"{clouds[B].spread:.1f} around the full gradient; the "
+                f"walk takes {walks[B].num_updates} steps and ends at "
+                f"w = {w:.1f}, b = {b:.1f}.")
+
+    return Flipbook(fig, update, batch_sizes, "batch size", alt,
+                    fmt="{:d}")
+
+
+@register("explorer")
+def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
+    """Return a live explorer of mini-batch descent on the line fit.
+
+    Controls: the batch size, the learning rate and the shuffling seed.
+    Left: the walk on the (w, b) map; right: the loss against examples
+    processed.
+    """
+    X, y = practice_problem(rng=0)
+    n = len(X)
+    fig, (left, right) = plots.new_figure(7.6, 3.4, ncols=2)
+    loss_map(X, y, left, window(X, y))
+    left.plot(0.0, 40.0, "o", ms=8, mfc="white", mec=plots.PALETTE["red"],
+              mew=2, zorder=4)
+    trace, = left.plot([], [], "-o", color=plots.PALETTE["red"], ms=2,
+                       lw=1, zorder=3)
+    curve, = right.plot([], [], color=plots.PALETTE["blue"])
+    right.axhline(full_losses(np.polyfit(X, y, 1), X, y), ls="--",
+                  color=plots.PALETTE["black"], lw=1)
+    right.set_xlim(0, num_epochs * n)
+    right.set_yscale("log")
+    right.set_ylim(20, 1e4)
+    right.set_xlabel("examples processed")
+    right.set_ylabel("loss over all the data")
+    banner = right.text(0.5, 0.9, "", transform=right.transAxes,
+                        ha="center", color=plots.PALETTE["red"],
+                        fontweight="bold")
+    plots.animate(fig, trace, curve, banner, left.title)
+
+    def update(batch_size, lr, seed):
+        h = batching.minibatch_descent(batching.mse_grad, (0.0, 40.0), X,
+                                       y, batch_size, lr, num_epochs, seed)
+        losses = full_losses(h.params, X, y)
+        trace.set_data(h.params[:, 0], h.params[:, 1])
+        curve.set_data(h.examples, np.clip(losses, 20, 1e4))
+        banner.set_text("DIVERGED" if h.diverged else "")
+        left.set_title(f"batch size {batch_size}, learning rate {lr:.3g}",
+                       fontsize=10)
+        if h.diverged:
+            return (f"Diverged at step {h.diverged_at}: the learning "
+                    "rate is too large for this batch size.")
+        return (f"{h.num_updates} steps; the loss over all the data ends "
+                f"at {losses[-1]:.2f}.")
+
+    controls = {
+        "batch_size": int_slider("batch size", 1, n, batch_size),
+        "lr": slider("learning rate", 1e-3, 2.0, lr, log=True),
+        "seed": int_slider("shuffling seed", 0, 20, seed),
+    }
+    return Explorer(fig, update, controls)
