@@ -11,6 +11,7 @@ One module per responsibility:
 - `linear`: a line (and linear model) fitted by mean squared error, its
   curvature and the learning-rate limits 1/L and 2/L;
 - `schedules`: learning-rate schedules;
+- `dial`: chapter 2's pictures and sliders;
 - `hiking`: chapter 1's pictures and sliders;
 - `autodiff`, `nn`: a scalar automatic-differentiation engine and small
   networks on it, with a vectorized numpy twin;
@@ -25,6 +26,7 @@ from gd import (
     batching,
     checks,
     data,
+    dial,
     hiking,
     linear,
     minibatch,
@@ -47,6 +49,7 @@ __all__ = [
     "batching",
     "checks",
     "data",
+    "dial",
     "hiking",
     "linear",
     "minibatch",

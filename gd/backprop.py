@@ -178,9 +178,9 @@ def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     def alt(k):
         backward_partly(loss, k)
         if k == 0:
-            return ("The computation graph of one neuron after the forward "
-                    "pass: every box shows its value; only the loss has a "
-                    "gradient, 1.")
+            return ("Backward step 0: the computation graph of one neuron "
+                    "after the forward pass; every box shows its value and "
+                    "only the loss has a gradient, 1.")
         node = order[k - 1]
         given = ", ".join(f"{_name(c)} {c.grad:.3g}" for c in node.children)
         return (f"Backward step {k}: {_name(node)} ('{node.op}') passes its "

@@ -25,15 +25,11 @@ def test_outputs_are_reproduced(path, tmp_path):
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}
                    ).execute()
-    copy = path.parent / f".reproduce-{path.name}"
-    try:
-        nbformat.write(notebook, copy)
-        result = subprocess.run(
-            [sys.executable, "-m", "pytest", "--nbval", "-q", "-p",
-             "no:cacheprovider", "-o", "addopts=", "-o", "testpaths=",
-             "-W", "ignore::DeprecationWarning",
-             "--nbval-current-env", str(copy)],
-            cwd=ROOT, capture_output=True, text=True, timeout=600)
-    finally:
-        copy.unlink(missing_ok=True)
+    copy = tmp_path / path.name
+    nbformat.write(notebook, copy)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "-q", "-p",
+         "no:cacheprovider", "-o", "addopts=", "-o", "testpaths=",
+         "--rootdir", str(tmp_path), "--nbval-current-env", str(copy)],
+        cwd=path.parent, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]

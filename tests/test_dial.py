@@ -1,0 +1,149 @@
+"""Chapter 2's helpers against independent values."""
+
+import math
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from gd import data, dial, runner
+from gd.surfaces import Parabola
+
+
+@pytest.fixture
+def strict():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            yield
+
+
+@pytest.fixture(params=[True, False], ids=["standardized", "raw"])
+def problem(request):
+    # The chapter's data: 30 students from the seed the chapter uses.
+    rng = np.random.default_rng(12)
+    hours, scores = data.practice_scores(30, rng)
+    return dial.LineProblem(hours, scores, standardized=request.param)
+
+
+def test_runs_just_below_and_above_two_over_L(problem):
+    lr_max = problem.limits.lr_max
+    below = runner.run(problem.loss, (0.0, 0.0), lr=0.99 * lr_max,
+                       num_steps=20_000, tol=1e-6)
+    above = runner.run(problem.loss, (0.0, 0.0), lr=1.01 * lr_max,
+                       num_steps=20_000, tol=1e-6)
+    assert below.converged
+    assert above.diverged
+
+
+def test_limits_drawn_are_where_runs_diverge(problem):
+    # Scan rates finely around 2/L: the first rate that diverges and the
+    # last that does not sit on either side of the line the figures draw.
+    limits = problem.limits
+    lrs = limits.lr_max * np.linspace(0.9, 1.1, 40)
+    steps, diverged = dial.steps_to_converge(problem.loss, (0.0, 0.0), lrs,
+                                             max_steps=20_000)
+    assert np.array_equal(diverged, lrs > limits.lr_max)
+    assert np.all(steps[~diverged] > 0)
+    assert np.all(steps[diverged] == -1)
+    # The figure's dashed lines are at exactly these two rates.
+    ax = dial.plot_steps_vs_lr(problem, lrs, max_steps=200)
+    drawn = sorted(line.get_xdata()[0] for line in ax.get_lines()
+                   if line.get_linestyle() == "--")
+    assert drawn == [limits.lr_best, limits.lr_max]
+
+
+def test_hessian_eigenvalue_is_the_curvature_along_its_direction(problem):
+    # Independent check of L: the loss along the top eigenvector rises like
+    # (L / 2) t**2, measured by a second difference.
+    H = problem.loss.hessian()
+    values, vectors = np.linalg.eigh(H)
+    u = vectors[:, -1]
+    t = 1.0
+    f = problem.loss.f
+    second = (f(problem.best + t * u) - 2 * f(problem.best)
+              + f(problem.best - t * u)) / t**2
+    assert second == pytest.approx(problem.limits.L, rel=1e-6)
+
+
+@pytest.mark.parametrize("a, lr, x0, tol_x", [
+    (2.0, 0.1, 1.5, 1e-4),
+    (3.0, 0.6, -0.7, 1e-6),
+    (0.5, 0.3, 1.9, 1e-3),
+    (4.0, 0.01, 1.0, 1e-2),
+])
+def test_steps_match_the_parabola_formula(a, lr, x0, tol_x):
+    # On f = (a/2) x**2 each step multiplies x by (1 - lr a), so |x| first
+    # drops to tol_x after ceil(log(tol_x / |x0|) / log|1 - lr a|) steps.
+    expected = math.ceil(math.log(tol_x / abs(x0))
+                         / math.log(abs(1 - lr * a)))
+    tol_loss = 0.5 * a * tol_x**2  # the same place measured as a loss
+    steps, diverged = dial.steps_to_converge(Parabola(a), x0, [lr],
+                                             tol=tol_loss, max_steps=10**5)
+    assert steps[0] == expected
+    assert not diverged[0]
+
+
+def test_steps_flags_divergence_on_the_parabola():
+    a = 2.0
+    lrs = [1.0 / a, 1.9 / a, 2.1 / a, 5.0 / a]
+    steps, diverged = dial.steps_to_converge(Parabola(a), 1.0, lrs,
+                                             tol=1e-12, max_steps=500)
+    assert steps[0] == 1  # 1/L lands on the bottom in one step
+    assert list(diverged) == [False, False, True, True]
+
+
+def test_steps_at_start_and_out_of_budget():
+    steps, diverged = dial.steps_to_converge(Parabola(2.0), 0.0, [0.1])
+    assert steps[0] == 0 and not diverged[0]
+    steps, diverged = dial.steps_to_converge(Parabola(2.0), 1.0, [1e-4],
+                                             max_steps=5)
+    assert steps[0] == -1 and not diverged[0]
+
+
+def test_steps_rejects_bad_rates():
+    with pytest.raises(ValueError, match="lrs"):
+        dial.steps_to_converge(Parabola(), 1.0, [-0.1])
+
+
+def test_where_on_dial_names_the_zones():
+    limits = dial.LineProblem().limits
+    words = [dial.where_on_dial(r * limits.lr_best, limits)
+             for r in (0.5, 1.0, 1.5, 2.0, 2.5)]
+    assert [w.split(":")[0] for w in words] == [
+        "below 1/L", "at 1/L", "between 1/L and 2/L", "at 2/L", "above 2/L"]
+
+
+def test_default_rates_span_both_limits():
+    limits = dial.LineProblem().limits
+    lrs = dial.default_rates(limits)
+    assert min(lrs) < limits.lr_best and max(lrs) > limits.lr_max
+    assert lrs == sorted(lrs)
+
+
+def test_in_hours_gives_the_same_predictions(problem):
+    w, b = 3.0, 50.0
+    w_h, b_h = problem.in_hours((w, b))
+    assert np.allclose(w * problem.x + b, w_h * problem.hours + b_h)
+
+
+def test_problem_needs_both_arrays():
+    with pytest.raises(ValueError, match="both"):
+        dial.LineProblem(hours=[1.0, 2.0])
+
+
+def test_figure_helpers_make_no_warnings(problem, strict):
+    fig, axes = plt.subplots(2, 3)
+    try:
+        walk = runner.run(problem.loss, (0.0, 0.0), lr=0.5 *
+                          problem.limits.lr_best, num_steps=10)
+        dial.plot_walk_panels(problem, walk, [0, 3, 10], axes)
+        dial.plot_dial_panels(problem, [0.5 * problem.limits.lr_best,
+                                        2.2 * problem.limits.lr_best],
+                              axes[0, :2])
+        lrs = problem.limits.lr_best * np.geomspace(0.05, 2.5, 12)
+        dial.plot_steps_vs_lr(problem, lrs, ax=axes[1, 2], max_steps=300)
+        fig.canvas.draw()
+    finally:
+        plt.close(fig)
