@@ -28,6 +28,10 @@ import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+# The browser suite reads the table of contents the same way.
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+from browser_support import toc_pages  # noqa: E402
+
 RESULTS = REPO / "benchmarks" / "results"
 TARGET_UPDATE_MS = 100
 TARGET_CHAPTER_S = 10
@@ -59,21 +63,8 @@ def machine():
 
 
 def toc_files():
-    import yaml
-
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", f) for f in files]
+    """Every page of the book in _toc.yml order, without its suffix."""
+    return [page[: -len(".html")] for page in toc_pages(REPO)]
 
 
 def count_frames(nb):

@@ -156,7 +156,7 @@ def mse(params, X, y):
     float
     """
     y_hat = predict(params, X)
-    y = _targets(y, len(y_hat))
+    y = checks.targets("y", y, len(y_hat))
     return float(np.mean((y_hat - y) ** 2))
 
 
@@ -182,7 +182,7 @@ def mse_grad(params, X_batch, y_batch):
         The partial derivatives in the order of `params`.
     """
     X, w, b = _model(params, X_batch)
-    y = _targets(y_batch, len(X))
+    y = checks.targets("y_batch", y_batch, len(X))
     y_hat = X @ w + b
     r = y_hat - y
 
@@ -523,16 +523,6 @@ def _model(params, X):
             f"({num_features + 1},), got shape {params.shape}")
 
     return X, params[:-1], params[-1]
-
-
-def _targets(y, n):
-    """Return y as a float array of shape (n,), or raise."""
-    y = np.asarray(y, dtype=float)
-    if y.shape != (n,):
-        raise ValueError(
-            f"y must have shape ({n},), one target per example, "
-            f"got shape {y.shape}")
-    return y
 
 
 def _order(n, rng, shuffle):

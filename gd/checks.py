@@ -65,6 +65,19 @@ def point(name, value, dim):
     return arr
 
 
+def targets(name, value, n):
+    """Return `value` as a finite float array of shape (n,), or raise:
+    one target per example."""
+    y = np.asarray(value, dtype=float)
+    if y.shape != (n,):
+        raise ValueError(
+            f"{name} must have shape ({n},), one target per example, "
+            f"got shape {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"{name} must hold only finite numbers")
+    return y
+
+
 def rng(value):
     """Return a numpy Generator from a Generator or an integer seed.
 

@@ -157,7 +157,7 @@ class LinearLoss:
             if spread == 0:
                 raise ValueError(
                     f"X must vary in every column: column {j} is constant")
-        y = _targets(y, X.shape[0])
+        y = checks.targets("y", y, X.shape[0])
 
         self.X, self.y = X, y
         self.dim = X.shape[1] + 1
@@ -412,19 +412,7 @@ def _line_data(x, y):
     if np.ptp(x) == 0:
         raise ValueError(
             "x must vary: with all values equal the slope is undefined")
-    return x, _targets(y, x.size)
-
-
-def _targets(y, n):
-    """Return `y` as a checked float array of shape (n,)."""
-    y = np.asarray(y, dtype=float)
-    if y.shape != (n,):
-        raise ValueError(
-            f"y must have shape ({n},), one target per example, "
-            f"got shape {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("y must hold only finite numbers")
-    return y
+    return x, checks.targets("y", y, x.size)
 
 
 def _params(params, dim):

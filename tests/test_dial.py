@@ -1,7 +1,6 @@
 """Chapter 2's helpers against independent values."""
 
 import math
-import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,14 +8,6 @@ import pytest
 
 from gd import data, dial, runner
 from gd.surfaces import Parabola
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            yield
 
 
 @pytest.fixture(params=[True, False], ids=["standardized", "raw"])

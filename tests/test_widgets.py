@@ -1,10 +1,8 @@
 """Every registered explorer and flipbook, driven to its extremes."""
 
-import warnings
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
 import pytest
 
 import gd  # noqa: F401  (imports every module, which fills the registry)
@@ -24,15 +22,6 @@ def positions(control):
                   for o in control.options]
         return values + [control.value]
     raise TypeError(f"no sweep defined for {type(control).__name__}")
-
-
-@pytest.fixture
-def strict():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with np.errstate(over="raise", invalid="raise", divide="raise"):
-            yield
-    assert plt.get_fignums() == [], "a figure was left open"
 
 
 def test_registry_is_not_empty():
