@@ -17,7 +17,7 @@ def _hiker_1d(surface, ax):
     tangent, = ax.plot([], [], "--", color=plots.PALETTE["blue"], lw=1.5)
     hiker, = ax.plot([], [], "o", ms=11, color=plots.PALETTE["orange"],
                      mec="black", zorder=5)
-    banner = _banner(ax)
+    banner = plots.banner(ax)
     xs, heights = surface.grid(50)
     ax.set_ylim(heights.min() - 0.5, heights.max() + 0.5)
     artists = trace, tangent, hiker, banner
@@ -25,28 +25,9 @@ def _hiker_1d(surface, ax):
     return artists
 
 
-def _banner(ax):
-    # Names a divergence on the picture itself, where the path has left.
-    return ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center",
-                   va="top", color=plots.PALETTE["red"], fontsize=11,
-                   fontweight="bold", zorder=6,
-                   bbox=dict(fc="white", ec=plots.PALETTE["red"]))
-
-
-def _say_diverged(banner, path):
-    if path.status == "diverged":
-        banner.set_text(f"DIVERGED at step {path.stopped_at}: "
-                        "thrown off the map")
-    elif path.status == "diverging":
-        banner.set_text(f"DIVERGING since step {path.diverged_at}")
-    else:
-        banner.set_text("")
-    banner.set_visible(bool(banner.get_text()))
-
-
 def _show_1d(surface, path, k, artists):
     trace, tangent, hiker, banner = artists
-    _say_diverged(banner, path)
+    plots.show_status(banner, path)
     k = min(k, path.num_steps)
     x = path.points[: k + 1, 0]
     trace.set_data(x, path.losses[: k + 1])
@@ -121,14 +102,14 @@ def _map(surface, ax, log=False):
                      mec="black", zorder=5)
     arrow = ax.quiver([0], [0], [0], [0], color="white", angles="xy",
                       scale_units="xy", scale=1, width=0.012, zorder=4)
-    artists = trace, hiker, arrow, _banner(ax)
+    artists = trace, hiker, arrow, plots.banner(ax)
     plots.animate(ax.figure, *artists, ax.title)
     return artists
 
 
 def _show_map(surface, path, k, artists, arrow_length):
     trace, hiker, arrow, banner = artists
-    _say_diverged(banner, path)
+    plots.show_status(banner, path)
     k = min(k, path.num_steps)
     trace.set_data(path.points[: k + 1, 0], path.points[: k + 1, 1])
     here = path.points[k]

@@ -217,3 +217,30 @@ def loss_curve(p, ax=None, color=None, label=None, log=False):
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     return ax
+
+
+def banner(ax):
+    """Return an empty text box at the top of `ax` for `show_status`.
+
+    Mark it with `animate` if the figure is redrawn for a slider.
+    """
+    return ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center",
+                   va="top", color=PALETTE["red"], fontsize=11,
+                   fontweight="bold", zorder=6, visible=False,
+                   bbox={"fc": "white", "ec": PALETTE["red"]})
+
+
+def show_status(box, p):
+    """Name a divergence on the picture itself, in a `banner`.
+
+    A diverging walk leaves the picture, so the words stay where the
+    path was; for any other run the box is hidden.
+    """
+    if p.status == "diverged":
+        box.set_text(f"DIVERGED at step {p.stopped_at}: thrown off the map")
+    elif p.status == "diverging":
+        box.set_text(f"DIVERGING since step {p.diverged_at}")
+    else:
+        box.set_text("")
+    box.set_visible(bool(box.get_text()))
+    return box
