@@ -74,7 +74,8 @@ def trail_learning_rates(surface=None, start=3.2, lrs=None, num_steps=20):
     """
     surface = surface or Trail()
     if lrs is None:
-        lrs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+        lrs = [0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 0.85, 0.9, 1.0,
+               1.2, 1.5, 1.8, 1.9, 2.0]
     fig, ax = plots.new_figure(5.6, 3.2)
     artists = _hiker_1d(surface, ax)
     paths = {lr: runner.run(surface, start, lr=lr, num_steps=num_steps)
@@ -83,7 +84,7 @@ def trail_learning_rates(surface=None, start=3.2, lrs=None, num_steps=20):
     def update(lr):
         p = paths[lr]
         _show_1d(surface, p, p.num_steps, artists)
-        ax.set_title(f"learning rate {lr:g}: {p.describe()}", fontsize=10)
+        ax.set_title(f"learning rate {lr:g}", fontsize=10)
 
     def alt(lr):
         p = paths[lr]
@@ -184,8 +185,14 @@ def plot_basins(surface, ax=None, lr=0.2, num=60, num_steps=400):
                   vmin=-1.5, vmax=len(surface.minima) - 0.5,
                   shading="auto", alpha=0.55)
     plots.contours(surface, ax, filled=False)
+    heights = [float(surface.f(m)) for m in surface.minima]
     for i, m in enumerate(surface.minima):
-        ax.plot(*m, "X", ms=11, color=plots.CYCLE[i], mec="black")
+        deepest = " (deepest)" if i == int(np.argmin(heights)) else ""
+        ax.plot(*m, "X", ms=12, color=plots.CYCLE[i], mec="black", mew=1.5,
+                zorder=10, label=f"valley {i + 1}, height "
+                f"{heights[i]:.2f}{deepest}")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1,
+              fontsize=8, frameon=False)
     return ax
 
 
@@ -221,14 +228,20 @@ def map_explorer(surface="foggy mountain", x=3.0, y=3.0, lr=0.3,
         length = 0.08 * (x1 - x0)
         _show_map(s, p, p.num_steps, state["artists"], length)
         ax.set_title(f"{surface}, learning rate {lr:.3g}", fontsize=10)
+        hint = " Try a smaller learning rate." if p.diverged else ""
         return (f"Start ({start[0]:.2f}, {start[1]:.2f}): {p.describe()}; "
-                f"height {p.losses[-1]:.4g}.")
+                f"height {p.losses[-1]:.4g}.{hint}")
 
     controls = {
         "surface": widgets.Dropdown(options=list(SURFACES), value=surface,
                                     description="surface"),
-        "x": slider("start x (left to right)", 0.0, 1.0, _frac(x, -3.5, 3.5)),
-        "y": slider("start y (bottom to top)", 0.0, 1.0, _frac(y, -3.5, 3.5)),
+        # Each surface has its own map, so the start is given as a share
+        # of the way across it: 0 at the left (bottom) edge, 1 at the
+        # right (top) edge. The status line gives the coordinates.
+        "x": slider("start: left 0, right 1", 0.0, 1.0,
+                    _frac(x, -3.5, 3.5)),
+        "y": slider("start: bottom 0, top 1", 0.0, 1.0,
+                    _frac(y, -3.5, 3.5)),
         "lr": slider("learning rate", 1e-3, 3.0, lr, log=True),
         "num_steps": int_slider("steps", 1, 300, num_steps),
     }
@@ -255,8 +268,9 @@ def trail_explorer(start=3.2, lr=0.1, num_steps=30):
         k, x, slope = _show_1d(surface, p, p.num_steps, artists)
         ax.set_title(f"start {start:.2f}, learning rate {lr:.3g}",
                      fontsize=10)
+        hint = " Try a smaller learning rate." if p.diverged else ""
         return (f"{p.describe().capitalize()}; the hiker ends at "
-                f"x = {x:.3f}, height {p.losses[-1]:.4g}.")
+                f"x = {x:.3f}, height {p.losses[-1]:.4g}.{hint}")
 
     controls = {
         "start": slider("start x", lo, hi, start),

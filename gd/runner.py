@@ -82,6 +82,10 @@ class Path:
         if self.status == "diverging":
             return (f"diverging: the loss has been climbing since step "
                     f"{self.diverged_at}")
+        rises = int(np.sum(np.diff(self.losses) > 0))
+        if rises > self.num_steps // 3:
+            return (f"still walking after {_steps(self.num_steps)}, "
+                    f"bouncing: the loss rose on {_steps(rises)}")
         return f"still walking after {_steps(self.num_steps)}"
 
 
@@ -126,13 +130,24 @@ def run(surface, start, optimizer=None, num_steps=50, *, lr=None,
         optimizer = GradientDescent(0.1 if lr is None else lr)
     elif lr is not None:
         raise ValueError("give either lr or optimizer, not both")
+    if float(np.max(np.abs(x))) > max_norm:
+        raise ValueError(
+            f"start must have every coordinate between -{max_norm:g} and "
+            f"{max_norm:g} (max_norm), got {start!r}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss0 = float(surface.f(x))
+    if not abs(loss0) <= max_loss:
+        raise ValueError(
+            f"start must be where the loss is finite and at most "
+            f"max_loss = {max_loss:g} in size; there it is {loss0:g}")
     optimizer.reset()
 
-    points, losses, norms = [x], [float(surface.f(x))], []
+    points, losses, norms = [x], [loss0], []
     status, stopped_at = "out of steps", None
     for step in range(1, num_steps + 1):
-        g = surface.grad(points[-1])
-        norms.append(float(np.linalg.norm(g)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            g = surface.grad(points[-1])
+            norms.append(float(np.linalg.norm(g)))
         if norms[-1] <= tol:
             status, stopped_at = "converged", step - 1
             break
@@ -143,14 +158,16 @@ def run(surface, start, optimizer=None, num_steps=50, *, lr=None,
             status, stopped_at = "diverged", step
             break
 
-        loss = float(surface.f(x))
-        if abs(loss) > max_loss:
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = float(surface.f(x))
+        if not abs(loss) <= max_loss:
             status, stopped_at = "diverged", step
             break
         points.append(x)
         losses.append(loss)
     if len(norms) < len(points):
-        norms.append(float(np.linalg.norm(surface.grad(points[-1]))))
+        with np.errstate(over="ignore", invalid="ignore"):
+            norms.append(float(np.linalg.norm(surface.grad(points[-1]))))
         if status == "out of steps" and norms[-1] <= tol:
             status, stopped_at = "converged", len(points) - 1
 

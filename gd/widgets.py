@@ -171,6 +171,8 @@ class Explorer:
             raise ValueError(
                 f"no control named {sorted(unknown)}; the controls are "
                 f"{list(self.controls)}")
+        for name, value in values.items():
+            _check_allowed(name, self.controls[name], value)
         self._holding = True
         try:
             for name, value in values.items():
@@ -191,6 +193,26 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _check_allowed(name, control, value):
+    # ipywidgets would quietly clamp a slider value or reject an option
+    # with a long traceback; say plainly what the control accepts.
+    if isinstance(control, widgets.FloatLogSlider):
+        low, high = control.base**control.min, control.base**control.max
+    elif hasattr(control, "min"):
+        low, high = control.min, control.max
+    else:
+        options = [o[1] if isinstance(o, tuple) else o
+                   for o in getattr(control, "options", ())]
+        if options and value not in options:
+            raise ValueError(
+                f"{name} must be one of {options}, got {value!r}")
+        return
+    slack = 1e-12 * max(abs(low), abs(high))
+    if not low - slack <= value <= high + slack:
+        raise ValueError(
+            f"{name} must be from {low:g} to {high:g}, got {value!r}")
 
 
 def slider(description, low, high, value, step=None, log=False,

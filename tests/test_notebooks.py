@@ -122,6 +122,9 @@ def test_chapter_skeleton(path):
     assert len(solutions) >= 3, "at least three exercises with solutions"
     for cell in solutions:
         assert "assert" in source(cell), "a solution checks its answer"
+        # Collapsed in Jupyter too, not only on the website.
+        hidden = cell["metadata"].get("jupyter", {})
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
