@@ -119,3 +119,25 @@ def test_run_many_flags_blow_ups_quietly():
                 SQUARE, [[1.0], [0.0]], 1e300, 10)
     np.testing.assert_array_equal(diverged, [True, False])
     assert np.all(np.isfinite(finals))
+
+
+@pytest.mark.parametrize("start", [1e7, 1e80, 1e200])
+def test_start_off_the_map_is_rejected_quietly(start, strict):
+    with pytest.raises(ValueError, match="^start must have every coordinate"):
+        gd.run(gd.surfaces.Trail(), start, lr=0.1)
+
+
+def test_start_where_the_loss_is_too_large_is_rejected(strict):
+    # Trail height at 1e5 is about 1e20 / 20 = 5e18, above max_loss.
+    with pytest.raises(ValueError, match="^start must be where the loss"):
+        gd.run(gd.surfaces.Trail(), 1e5, lr=0.1)
+
+
+def test_a_walk_that_keeps_bouncing_says_so():
+    # lr = 1 on x**2 bounces between 1 and -1 with the loss flat: that is
+    # not a rise. On the trail, lr = 1 bounces across the left valley.
+    flat = gd.run(SQUARE, 1.0, lr=1.0, num_steps=10)
+    assert "bouncing" not in flat.describe()
+    bouncy = gd.run(gd.surfaces.Trail(), 3.2, lr=1.0, num_steps=20)
+    assert bouncy.describe().startswith("still walking after 20 steps, "
+                                        "bouncing")

@@ -86,3 +86,19 @@ def test_explorer_set_rejects_unknown_controls():
                         {"a": gd.widgets.slider("a", 0, 1, 0.5)})
     with pytest.raises(ValueError, match="no control named"):
         explorer.set(b=1)
+
+
+def test_explorer_set_names_the_accepted_range():
+    fig, ax = plots.new_figure()
+    explorer = Explorer(
+        fig, lambda a, b, c: "ok",
+        {"a": gd.widgets.slider("a", -4, 4, 0.5),
+         "b": gd.widgets.slider("b", 1e-3, 3.0, 0.1, log=True),
+         "c": widgets.Dropdown(options=["x", "y"], value="x")})
+    explorer.set(a=-4, b=3.0, c="y")
+    with pytest.raises(ValueError, match="a must be from -4 to 4"):
+        explorer.set(a=5)
+    with pytest.raises(ValueError, match="b must be from 0.001 to 3"):
+        explorer.set(b=100)
+    with pytest.raises(ValueError, match=r"c must be one of \['x', 'y'\]"):
+        explorer.set(c="z")
