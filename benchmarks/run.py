@@ -91,8 +91,8 @@ def bench_chapters():
         start = time.perf_counter()
         client.execute()
         wall = time.perf_counter() - start
-        cells = 0.0
-        for cell in nb.cells:
+        cells, slowest, slowest_at = 0.0, 0.0, None
+        for index, cell in enumerate(nb.cells):
             t = cell.metadata.get("execution", {})
             if "iopub.execute_input" in t and "shell.execute_reply" in t:
                 a = datetime.datetime.fromisoformat(
@@ -100,9 +100,13 @@ def bench_chapters():
                 b = datetime.datetime.fromisoformat(
                     t["shell.execute_reply"].replace("Z", "+00:00"))
                 cells += (b - a).total_seconds()
+                if (b - a).total_seconds() > slowest:
+                    slowest = (b - a).total_seconds()
+                    slowest_at = index
         rows.append({"notebook": path.relative_to(REPO).as_posix(),
                      "in_toc": path.relative_to(REPO).as_posix() in listed,
                      "wall_s": wall, "cells_s": cells,
+                     "slowest_cell_s": slowest, "slowest_cell": slowest_at,
                      "frames": count_frames(nb)})
         print(f"  {path.name}: {wall:.1f} s", file=sys.stderr)
     return rows
@@ -224,11 +228,12 @@ def report(results):
                   if m["openblas_coretype"] else "") + ".\n")
     if "chapters" in results:
         out.append("| notebook | in _toc.yml | fresh kernel, s | cells, s "
-                   "| frames | under 10 s |")
-        out.append("|---|---|---|---|---|---|")
+                   "| slowest cell, s (index) | frames | under 10 s |")
+        out.append("|---|---|---|---|---|---|---|")
         for r in results["chapters"]:
             out.append(f"| {r['notebook']} | {'yes' if r['in_toc'] else 'no'}"
                        f" | {r['wall_s']:.1f} | {r['cells_s']:.1f} | "
+                       f"{r['slowest_cell_s']:.2f} ({r['slowest_cell']}) | "
                        f"{r['frames']} | "
                        f"{_mark(r['wall_s'] < TARGET_CHAPTER_S)} |")
         total = sum(r["wall_s"] for r in results["chapters"])

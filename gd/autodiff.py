@@ -37,6 +37,7 @@ import numbers
 
 import numpy as np
 
+from gd import checks
 from gd.plots import PALETTE
 
 
@@ -377,7 +378,8 @@ def graph(value):
     return nodes, edges
 
 
-def draw_graph(value, ax=None):
+def draw_graph(value, ax=None, *, columns=None, fontsize=8, digits=4,
+               highlight=()):
     """Draw the computation graph below `value`, inputs left, output right.
 
     Each value is a box showing its label (if any), data and grad; the
@@ -393,21 +395,41 @@ def draw_graph(value, ax=None):
         The output of the graph.
     ax : matplotlib Axes, optional
         Where to draw; a new figure sized to the graph if None.
+    columns : int, optional
+        At most this many columns side by side: a longer graph is wrapped
+        onto further rows, each below the last and starting at the left,
+        like lines of text. An arrow into a later row runs down through
+        the gap between the rows. All columns in one row if None.
+    fontsize : float, default 8
+        Font size of the boxes, in points; the operations use the same.
+    digits : int, default 4
+        Significant digits of the data and grad shown.
+    highlight : collection of Value, optional
+        Values whose boxes get a thick border (say, the ones that just
+        received a gradient).
 
     Returns
     -------
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.colors import to_rgba
+    from matplotlib.colors import to_rgb
 
     nodes, edges = graph(value)
     place = _layout(nodes, edges)
-    num_columns = len({x for x, _ in place.values()})
-    tallest = 1 + max(y for _, y in place.values())
+    num_columns = 1 + max(x for x, _ in place.values())
+    if columns is None:
+        columns = num_columns
+    columns = checks.integer("columns", columns, 1)
+    digits = checks.integer("digits", digits, 1)
+    fontsize = checks.real("fontsize", fontsize, 0.0, low_open=True)
+    place, bands = _wrap(place, columns)
+    width = 1 + max(x for x, _ in place.values())
+    height = 1 + max(y for _, y in place.values())
 
     if ax is None:
-        size = (1.6 * num_columns + 0.2, 0.9 * tallest + 0.2)
+        scale = fontsize / 8
+        size = (scale * (1.6 * width + 0.2), scale * (0.9 * height + 0.2))
         ax = plt.figure(figsize=size).add_axes((0.0, 0.0, 1.0, 1.0))
 
     boxes, ops = {}, {}
@@ -419,33 +441,51 @@ def draw_graph(value, ax=None):
             colour = PALETTE["orange"]
         else:
             colour = PALETTE["sky"]
+        # An opaque pale fill, so that no arrow shows through a box.
+        fill = tuple(0.7 + 0.3 * c for c in to_rgb(colour))
         lines = [node.label] if node.label else []
-        lines += [f"data {node.data:.4g}", f"grad {node.grad:.4g}"]
+        lines += [f"data {node.data:.{digits}g}",
+                  f"grad {node.grad:.{digits}g}"]
         boxes[node] = ax.text(
             x, y, "\n".join(lines), ha="center", va="center",
-            family="monospace", fontsize=8, zorder=3,
-            bbox={"boxstyle": "round,pad=0.35", "linewidth": 1.2,
-                  "facecolor": to_rgba(colour, 0.3), "edgecolor": colour})
+            multialignment="left", family="monospace", fontsize=fontsize,
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.35",
+                  "linewidth": 3.0 if node in highlight else 1.2,
+                  "facecolor": fill, "edgecolor": colour})
         if node._op:
             # A circle around a long name ("sigmoid") would cover the
             # boxes beside it; long names get a rounded box instead.
             shape = "circle" if len(node._op) <= 3 else "round"
             ops[node] = ax.text(
-                x - 0.6, y, node._op, ha="center", va="center",
-                fontsize=8, zorder=3,
+                x - 0.55, y, node._op, ha="center", va="center",
+                fontsize=fontsize, zorder=3,
                 bbox={"boxstyle": f"{shape},pad=0.2", "linewidth": 0.8,
                       "facecolor": "white", "edgecolor": PALETTE["black"]})
             _arrow(ax, boxes[node], ops[node], 0.0)
 
-    seen = {}
+    seen, turns = {}, []
     for child, parent in edges:
         k = seen.get((child, parent), 0)
         seen[(child, parent)] = k + 1
-        _arrow(ax, ops[parent], boxes[child], 0.3 * k)
+        if bands[child] == bands[parent]:
+            _arrow(ax, ops[parent], boxes[child], 0.3 * k)
+            continue
+        # Into a later row: right out of the box, down to the gap above
+        # the parent's row, left, down, and into the operation.
+        (x0, y0), (x1, y1) = place[child], place[parent]
+        gap = max(y for node, (_, y) in place.items()
+                  if bands[node] == bands[parent]) + 0.6
+        turn = x1 - 0.9 - 0.1 * k
+        turns.append(turn + 0.3)
+        ax.plot([x0, x0 + 0.5, x0 + 0.5, turn, turn],
+                [y0, y0, gap, gap, y1], color=PALETTE["black"], lw=0.8,
+                zorder=2)
+        _arrow(ax, ops[parent], (turn, y1), 0.0)
 
-    xs = [x for x, _ in place.values()]
+    xs = [x for x, _ in place.values()] + turns
     ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
-    ax.set_ylim(-0.55, tallest - 0.45)
+    ax.set_ylim(-0.55, height - 0.45)
     ax.set_axis_off()
     return ax
 
@@ -639,10 +679,41 @@ def _layout(nodes, edges):
     return place
 
 
+def _wrap(place, columns):
+    """Return `place` wrapped onto rows of `columns` columns, and bands.
+
+    Column x goes to band (row of the picture) x // columns, at x %
+    columns; band 0 is on top. Each band is as tall as its tallest
+    column, and 1.2 units separate the bands.
+    """
+    bands = {node: x // columns for node, (x, _) in place.items()}
+    tallest = {}
+    for node, (x, _) in place.items():
+        count = sum(1 for other, (x2, _) in place.items() if x2 == x)
+        tallest[bands[node]] = max(tallest.get(bands[node], 0), count)
+    overall = max(tallest.values())
+    bottom, base = {}, 0.0
+    for band in sorted(tallest, reverse=True):
+        bottom[band] = base
+        base += tallest[band] + 0.2
+    wrapped = {}
+    for node, (x, y) in place.items():
+        band = bands[node]
+        shift = (overall - tallest[band]) / 2
+        wrapped[node] = (x % columns, y - shift + bottom[band])
+    return wrapped, bands
+
+
 def _arrow(ax, head, tail, rad):
+    # To the left edge of the artist `head`, from the right edge of the
+    # artist `tail` or, if `tail` is an (x, y) pair, from that data point.
+    if isinstance(tail, tuple):
+        start, coords, shrink = tail, "data", 0
+    else:
+        start, coords, shrink = (1.0, 0.5), tail, 1
     ax.annotate(
-        "", xy=(0.0, 0.5), xycoords=head, xytext=(1.0, 0.5),
-        textcoords=tail, zorder=2,
+        "", xy=(0.0, 0.5), xycoords=head, xytext=start, textcoords=coords,
+        zorder=2,
         arrowprops={"arrowstyle": "-|>", "color": PALETTE["black"],
-                    "lw": 0.8, "shrinkA": 1, "shrinkB": 1,
+                    "lw": 0.8, "shrinkA": shrink, "shrinkB": 1,
                     "connectionstyle": f"arc3,rad={rad}"})

@@ -110,20 +110,47 @@ def neuron_loss(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     """Return the loss Value of one sigmoid neuron on one example.
 
     The neuron computes ``a = sigmoid(w1 x1 + w2 x2 + b)`` and the loss
-    is ``(a - y) ** 2``. Every leaf carries a label (x1, x2, w1, w2, b,
-    y) and so do z, a and the loss, for drawing. Defaults are the
-    chapter's worked example.
+    is ``(a - y) ** 2``. Every value carries a short label for drawing:
+    the leaves x1, x2, w1, w2, b and y, the results w1*x1, w2*x2,
+    w1*x1+w2*x2, z, a, a-y and loss. Defaults are the chapter's worked
+    example.
     """
     x1, x2 = Value(x[0], "x1"), Value(x[1], "x2")
     w1, w2 = Value(w[0], "w1"), Value(w[1], "w2")
     b, y = Value(b, "b"), Value(y, "y")
-    z = w1 * x1 + w2 * x2 + b
+
+    first, second = w1 * x1, w2 * x2
+    first.label, second.label = "w1*x1", "w2*x2"
+    total = first + second
+    total.label = "w1*x1+w2*x2"
+    z = total + b
     z.label = "z"
+
     a = z.sigmoid()
     a.label = "a"
-    loss = (a - y) ** 2
+    gap = a - y
+    gap.label = "a-y"
+    loss = gap ** 2
     loss.label = "loss"
     return loss
+
+
+# Width and height, in inches, of the neuron's graph: at the book's 80
+# dots per inch it fills the page's text column without being shrunk.
+GRAPH_SIZE = (9.2, 5.6)
+
+
+def draw_neuron_graph(loss, ax=None, highlight=()):
+    """Draw the neuron's computation graph large enough to read; return ax.
+
+    The graph of :func:`neuron_loss` in two rows (inputs to z above, z to
+    the loss below), 11-point text, three significant digits; meant for
+    an axes of a figure of size :data:`GRAPH_SIZE`. Boxes of the values
+    in `highlight` get a thick border.
+    """
+    ax = plots._ax(ax)
+    return draw_graph(loss, ax=ax, columns=4, fontsize=11, digits=3,
+                      highlight=highlight)
 
 
 def backward_partly(loss, num_done):
@@ -152,6 +179,12 @@ def _name(value):
     return value.label or f"the '{value.op}' result"
 
 
+def _step_title(node):
+    inputs = " and ".join(_name(c) for c in dict.fromkeys(node.children))
+    return (f"the '{node.op}' that made {_name(node)} passes its grad "
+            f"back to {inputs}")
+
+
 @register("flipbook")
 def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     """Return a flipbook of the backward pass through one neuron.
@@ -161,19 +194,19 @@ def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     """
     loss = neuron_loss(x, w, b, y)
     order = backward_partly(loss, 0)
-    fig, ax = plots.new_figure(11.0, 4.0)
+    fig, ax = plots.new_figure(*GRAPH_SIZE)
 
     def update(k):
         backward_partly(loss, k)
         ax.clear()
-        draw_graph(loss, ax=ax)
         if k == 0:
-            title = "forward pass done; backward starts: d loss/d loss = 1"
+            title = "step 0: forward pass done; the loss's grad is set to 1"
+            changed = (loss,)
         else:
-            node = order[k - 1]
-            title = (f"step {k}: {_name(node)} ('{node.op}') passes "
-                     "its gradient to its inputs")
-        ax.set_title(title, fontsize=10)
+            title = f"step {k}: {_step_title(order[k - 1])}"
+            changed = order[k - 1].children
+        draw_neuron_graph(loss, ax=ax, highlight=changed)
+        ax.set_title(title, fontsize=12, loc="left")
 
     def alt(k):
         backward_partly(loss, k)
@@ -182,9 +215,10 @@ def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
                     "after the forward pass; every box shows its value and "
                     "only the loss has a gradient, 1.")
         node = order[k - 1]
-        given = ", ".join(f"{_name(c)} {c.grad:.3g}" for c in node.children)
-        return (f"Backward step {k}: {_name(node)} ('{node.op}') passes its "
-                f"gradient back; gradients so far: {given}.")
+        inputs = list(dict.fromkeys(node.children))
+        given = ", ".join(f"{_name(c)} {c.grad:.3g}" for c in inputs)
+        now = "its gradient is" if len(inputs) == 1 else "their gradients are"
+        return f"Backward step {k}: {_step_title(node)}; {now} now {given}."
 
     return Flipbook(fig, update, range(len(order) + 1), "backward steps",
                     alt, fmt="{:d}")

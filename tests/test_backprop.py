@@ -112,6 +112,43 @@ def test_backward_steps_frames_and_alt_text():
     assert plt.get_fignums() == []
 
 
+def test_neuron_graph_wraps_onto_two_rows_and_highlights():
+    # Inputs up to z on the top row, z to the loss on the bottom row; the
+    # boxes just handed a gradient have a thick border.
+    loss = backprop.neuron_loss()
+    loss.backward()
+    fig, ax = plt.subplots(figsize=backprop.GRAPH_SIZE)
+    a = [v for v in _nodes(loss) if v.label == "a"][0]
+    backprop.draw_neuron_graph(loss, ax=ax, highlight=[a])
+    boxes = {t.get_text().split("\n")[0]: t for t in ax.texts
+             if "\ngrad " in t.get_text()}
+    assert len(boxes) == len(_nodes(loss)) == 13
+    top = {"x1", "x2", "w1", "w2", "b", "w1*x1", "w2*x2", "w1*x1+w2*x2",
+           "z"}
+    bottom = {"a", "y", "a-y", "loss"}
+    lowest_top = min(boxes[k].get_position()[1] for k in top)
+    assert all(boxes[k].get_position()[1] < lowest_top for k in bottom)
+    # The bottom row starts again at the left.
+    assert boxes["a"].get_position()[0] < boxes["z"].get_position()[0]
+    assert boxes["a"].get_text() == "a\ndata 0.378\ngrad -1.24"
+    widths = {k: t.get_bbox_patch().get_linewidth() for k, t in boxes.items()}
+    assert widths["a"] > widths["z"] == widths["loss"]
+    plt.close(fig)
+
+
+def test_draw_graph_in_one_row_by_default():
+    loss = backprop.neuron_loss()
+    fig, ax = plt.subplots()
+    from gd.autodiff import draw_graph
+
+    draw_graph(loss, ax=ax)
+    ys = {t.get_position()[1] for t in ax.texts if "grad" in t.get_text()}
+    assert max(ys) - min(ys) <= 3  # four rows at most, no wrapping
+    with pytest.raises(ValueError, match="columns"):
+        draw_graph(loss, ax=ax, columns=0)
+    plt.close(fig)
+
+
 def test_plot_boundary_draws_the_half_probability_line():
     # A network without hidden layers whose logit is x: P = 0.5 on x = 0.
     model = nn.ArrayMLP(2, [1], rng=0)
