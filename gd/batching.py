@@ -252,7 +252,7 @@ def minibatch_descent(grad_fn, params0, X, y, batch_size, lr, num_epochs,
         The learning rate (eta), at least 0, or a schedule ``t -> lr``
         where t counts updates from 0.
     num_epochs : int
-        Number of passes over the data, at least 0.
+        Number of passes over the data, at least 1.
     rng : Generator or int or None
         Source of the shuffles; may be None only when `shuffle` is False.
     record_every : int, default 1
@@ -267,6 +267,8 @@ def minibatch_descent(grad_fn, params0, X, y, batch_size, lr, num_epochs,
     -------
     History
     """
+    # A run with nothing to do is a mistake, as in `gd.run`.
+    num_epochs = checks.integer("num_epochs", num_epochs, 1)
     batch_iter = epochs(X, y, batch_size, num_epochs, rng, shuffle,
                         drop_last)
     return _descend(grad_fn, params0, batch_iter, lr, record_every,
@@ -290,7 +292,7 @@ def stream_descent(grad_fn, params0, make_batch, batch_size, num_batches,
     batch_size : int
         Rows per batch, at least 1.
     num_batches : int
-        Number of batches, and so of updates, at least 0.
+        Number of batches, and so of updates, at least 1.
     rng : Generator or int
         Source of randomness handed to `make_batch`.
 
@@ -298,6 +300,7 @@ def stream_descent(grad_fn, params0, make_batch, batch_size, num_batches,
     -------
     History
     """
+    num_batches = checks.integer("num_batches", num_batches, 1)
     batch_iter = ((0, X_b, y_b) for X_b, y_b in
                   stream(make_batch, batch_size, num_batches, rng))
     return _descend(grad_fn, params0, batch_iter, lr, record_every,

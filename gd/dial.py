@@ -7,6 +7,8 @@ standardized, the loss and its learning-rate limits; the flipbooks,
 explorers and figure helpers below draw from it.
 """
 
+import textwrap
+
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -164,13 +166,91 @@ def where_on_dial(lr, limits):
     return "above 2/L: each overshoot grows, diverges"
 
 
+def dial_zone(lr, limits):
+    """Say in a clause where `lr` sits against 1/L and 2/L, and so what
+    a walk at that rate does on a bowl."""
+    ratio = lr / limits.lr_best
+    if np.isclose(ratio, 1.0):
+        return ("exactly 1/L and below 2/L, so its first step lands on "
+                "the floor")
+    if ratio < 1:
+        return ("below both 1/L and 2/L, so each step falls short of the "
+                "floor and the walk creeps in")
+    if np.isclose(ratio, 2.0):
+        return ("exactly 2/L, so the walk bounces between two points for "
+                "ever")
+    if ratio < 2:
+        return ("between 1/L and 2/L, so each step overshoots the floor "
+                "by less than the last and the walk zigzags in")
+    return ("above both 1/L and 2/L, so each step overshoots further "
+            "than the last and the walk diverges")
+
+
+def outcome(path, floor):
+    """Say in a sentence how the walk `path` ended, against the lowest
+    loss `floor`."""
+    last = path.losses[-1]
+    if path.status == "converged":
+        steps = "1 step" if path.stopped_at == 1 else \
+            f"{path.stopped_at} steps"
+        return (f"It reached flat ground after {steps}, with mean squared "
+                f"error {last:.4g} against a best of {floor:.4g}.")
+    if path.status == "diverged":
+        return (f"At step {path.stopped_at} it was thrown off the map and "
+                "the run stopped.")
+    if path.status == "diverging":
+        return (f"Its error has been climbing since step "
+                f"{path.diverged_at} and is {last:.3g} after "
+                f"{path.num_steps} steps, against a best of {floor:.4g}.")
+    return (f"After {path.num_steps} steps it has not yet come to rest, "
+            f"with mean squared error {last:.4g} against a best of "
+            f"{floor:.4g}.")
+
+
+# Flipbook frames are shown at their size in pixels. At 96 dots per inch,
+# the inch of a web page, a 10-point label in the figure is a 10-point
+# label on the page; at the book's usual 80 it would shrink to 8 points.
+PAGE_DPI = 96
+
+
 def _figure(width, height, mosaic, height_ratios=None):
     # Like plots.new_figure, but with a mosaic of named panels.
     with mpl.rc_context(plots.STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
+        fig = Figure(figsize=(width, height), layout="constrained",
+                     dpi=PAGE_DPI)
         FigureCanvasAgg(fig)
         axes = fig.subplot_mosaic(mosaic, height_ratios=height_ratios)
     return fig, axes
+
+
+def _banner(ax, y=0.92):
+    # The shared divergence banner, marked for redrawing by the caller.
+    box = plots.banner(ax)
+    box.set_y(y)
+    return box
+
+
+def _show_status(box, path, width):
+    # plots.show_status, its words wrapped to fit a narrow panel.
+    plots.show_status(box, path)
+    box.set_text(textwrap.fill(box.get_text(), width))
+    return box
+
+
+def last_on_map(problem, path, k=None):
+    """Return the last step, up to `k`, whose point is on the map.
+
+    The map is ``problem.frame``; a diverging walk leaves it, and its
+    lines leave the data panel with it, so a picture shows the line of
+    this step instead.
+    """
+    k = path.num_steps if k is None else min(k, path.num_steps)
+    (w0, w1), (b0, b1) = problem.frame
+    w, b = path.points[: k + 1].T
+    with np.errstate(invalid="ignore"):
+        inside = (w >= w0) & (w <= w1) & (b >= b0) & (b <= b1)
+    shown = np.flatnonzero(inside)
+    return int(shown[-1]) if shown.size else 0
 
 
 def plot_loss_map(problem, ax=None, levels=12, frame=None):
@@ -221,8 +301,10 @@ def _hour_range(problem):
 
 
 def _score_range(problem):
+    # From a little below zero, so the flat line of a walk from (0, 0)
+    # shows above the axis.
     pad = 0.15 * np.ptp(problem.scores)
-    return (min(0.0, problem.scores.min() - pad),
+    return (min(0.0, problem.scores.min() - pad) - 0.3 * pad,
             problem.scores.max() + pad)
 
 
@@ -306,6 +388,7 @@ def plot_walk_panels(problem, path, steps, axes):
 def _walk_figure(problem):
     # The two side-by-side panels of the walk: data and map.
     fig, axes = plots.new_figure(5.6, 2.9, ncols=2)
+    fig.set_dpi(PAGE_DPI)
     fit_ax, map_ax = axes
     plot_fit(problem, ax=fit_ax)
     line = _line_artist(problem, fit_ax)
@@ -314,19 +397,25 @@ def _walk_figure(problem):
                          mec="white", mew=0.5, lw=1.2)
     here, = map_ax.plot([], [], "o", ms=9, color=plots.PALETTE["orange"],
                         mec="black", zorder=5)
-    title = fig.suptitle("", fontsize=9)
-    artists = line, trace, here, title
+    title = fig.suptitle("", fontsize=10)
+    banner = _banner(map_ax)
+    artists = line, trace, here, title, banner
     plots.animate(fig, *artists)
     return fig, artists
 
 
 def _show_walk(problem, path, k, artists):
-    line, trace, here, title = artists
+    # Draw the walk up to step k; return the step whose line is drawn:
+    # k itself, or the last step still on the map if the walk left it.
+    line, trace, here, title, banner = artists
     k = min(k, path.num_steps)
-    line.set_data(*_line_points(problem, path.points[k]))
+    shown = last_on_map(problem, path, k)
+    line.set_data(*_line_points(problem, path.points[shown]))
+    line.set_linestyle("-" if shown == k else "--")
     trace.set_data(path.points[: k + 1, 0], path.points[: k + 1, 1])
-    here.set_data([path.points[k, 0]], [path.points[k, 1]])
-    return k
+    here.set_data([path.points[shown, 0]], [path.points[shown, 1]])
+    _show_status(banner, path, width=22)
+    return shown
 
 
 def _describe_point(problem, params, loss):
@@ -350,8 +439,8 @@ def walk_steps(problem=None, start=(0.0, 0.0), lr=0.15, num_steps=20):
 
     def update(k):
         k = _show_walk(problem, path, k, artists)
-        artists[-1].set_text(f"after {k} steps (learning rate {lr:g}): "
-                             f"MSE {path.losses[k]:.1f}")
+        artists[3].set_text(f"after {k} steps (learning rate {lr:g}): "
+                            f"MSE {path.losses[k]:.1f}")
 
     def alt(k):
         k = min(k, path.num_steps)
@@ -378,11 +467,17 @@ def walk_explorer(problem=None, w0=0.0, b0=0.0, lr=0.15, num_steps=20):
 
     def update(w0, b0, lr, num_steps):
         p = runner.run(problem.loss, (w0, b0), lr=lr, num_steps=num_steps)
-        _show_walk(problem, p, p.num_steps, artists)
-        artists[-1].set_text(f"learning rate {lr:.3g} "
-                             f"= {lr / limits.lr_best:.2f} x (1/L)")
-        return (f"{p.describe().capitalize()}. "
-                + _describe_point(problem, p.final, p.losses[-1]) + ".")
+        shown = _show_walk(problem, p, p.num_steps, artists)
+        title = (f"learning rate {lr:.3g} "
+                 f"= {lr / limits.lr_best:.2f} x (1/L)")
+        note = f"{p.describe().capitalize()}. "
+        if shown < p.num_steps:
+            title += f"; dashed: the line at step {shown}"
+            note += (f"The dashed line is the one at step {shown}, the "
+                     "last still on the map: ")
+        artists[3].set_text(title)
+        return (note + _describe_point(problem, p.points[shown],
+                                       p.losses[shown]) + ".")
 
     controls = {
         "w0": slider("start w", wlo, whi, w0),
@@ -433,8 +528,11 @@ def learning_rates(problem=None, start=(0.0, 0.0), lrs=None, num_steps=20):
     loss_ax.set_xlabel("step")
     loss_ax.set_ylabel("mean squared error (log)")
     marker = _ruler(axes["ruler"], limits, lrs)
-    title = fig.suptitle("", fontsize=9)
-    plots.animate(fig, trace, end, curve, marker, title)
+    title = fig.suptitle("", fontsize=10)
+    # The loss panel has room low on its right, under a climbing curve.
+    banner = _banner(loss_ax, y=0.3)
+    banner.set_x(0.6)
+    plots.animate(fig, trace, end, curve, marker, title, banner)
 
     def update(lr):
         p = paths[lr]
@@ -442,15 +540,15 @@ def learning_rates(problem=None, start=(0.0, 0.0), lrs=None, num_steps=20):
         end.set_data([p.final[0]], [p.final[1]])
         curve.set_data(np.arange(p.num_steps + 1), p.losses)
         marker.set_data([lr], [0.5])
-        title.set_text(f"learning rate {lr:g}: "
+        title.set_text(f"learning rate {lr:.3g}: "
                        f"{where_on_dial(lr, limits)}")
+        _show_status(banner, p, width=16)
 
     def alt(lr):
         p = paths[lr]
-        return (f"Learning rate {lr:g}, {lr / limits.lr_best:.2f} times "
-                f"1/L: {where_on_dial(lr, limits)}. After {p.num_steps} "
-                f"steps the run has {p.describe()}; mean squared error "
-                f"{p.losses[-1]:.4g} against a best of {problem.floor:.4g}.")
+        return (f"Learning rate {lr:.3g} is {lr / limits.lr_best:.2f} "
+                f"times 1/L, {dial_zone(lr, limits)}. "
+                + outcome(p, problem.floor))
 
     return Flipbook(fig, update, lrs, "learning rate", alt, fmt="{:.3g}")
 

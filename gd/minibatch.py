@@ -7,6 +7,7 @@ an integer seed.
 """
 
 import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from gd import batching, checks, data, plots
 from gd.linear import standardize
@@ -234,6 +235,23 @@ def cloud(spread, ax=None, color=None, label=None):
     return ax
 
 
+def log_ticks(ax, xticks=None, yticks=None):
+    """Label log-scaled axes of `ax` with plain numbers at chosen ticks.
+
+    Only `xticks` (on the x axis) and `yticks` (on the y axis) are
+    labelled, as plain numbers such as 20 or 0.5, and the in-between
+    ticks are left unlabelled; an axis given None keeps its labels.
+    """
+    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    for axis, ticks in ((ax.xaxis, xticks), (ax.yaxis, yticks)):
+        if ticks is None:
+            continue
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(plain)
+        axis.set_minor_formatter(NullFormatter())
+    return ax
+
+
 def _walks(X, y, lr, num_epochs, rng, batch_sizes):
     rng = checks.rng(rng)
     return {B: batching.minibatch_descent(
@@ -369,9 +387,7 @@ def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
     right.set_ylim(20, 1e4)
     right.set_xlabel("examples processed")
     right.set_ylabel("loss over all the data")
-    banner = right.text(0.5, 0.9, "", transform=right.transAxes,
-                        ha="center", color=plots.PALETTE["red"],
-                        fontweight="bold")
+    banner = plots.banner(right)
     plots.animate(fig, trace, curve, banner, left.title)
 
     def update(batch_size, lr, seed):
@@ -380,7 +396,9 @@ def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
         losses = full_losses(h.params, X, y)
         trace.set_data(h.params[:, 0], h.params[:, 1])
         curve.set_data(h.examples, np.clip(losses, 20, 1e4))
-        banner.set_text("DIVERGED" if h.diverged else "")
+        banner.set_text(f"DIVERGED at step {h.diverged_at}: thrown off "
+                        "the map" if h.diverged else "")
+        banner.set_visible(h.diverged)
         left.set_title(f"batch size {batch_size}, learning rate {lr:.3g}",
                        fontsize=10)
         if h.diverged:

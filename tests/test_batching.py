@@ -277,15 +277,6 @@ def test_divergence_on_the_first_update_keeps_the_start():
     np.testing.assert_array_equal(history.step, [0])
 
 
-def test_zero_epochs_record_only_the_start():
-    history = batching.minibatch_descent(
-        batching.mse_grad, [1.0, 2.0], X_LINE, Y_LINE, 4, 0.01, 0, 0)
-
-    np.testing.assert_array_equal(history.params, [[1.0, 2.0]])
-    assert not history.diverged
-    assert history.diverged_at is None
-
-
 def test_divergence_to_overflow_is_caught():
     # A huge max_abs lets the parameters overflow to inf; still no warning.
     history = batching.minibatch_descent(
@@ -333,6 +324,9 @@ def test_stream_is_reproducible():
     ({"max_abs": 0.0}, "max_abs"),
     ({"params0": [0.0, np.nan]}, "params0"),
     ({"lr": -0.1}, "lr"),
+    ({"num_epochs": 0}, "num_epochs"),
+    ({"num_epochs": -1}, "num_epochs"),
+    ({"num_epochs": 1.5}, "num_epochs"),
 ])
 def test_descent_rejects_bad_arguments(kwargs, name):
     args = {"grad_fn": batching.mse_grad, "params0": [0.0, 0.0],
@@ -341,6 +335,29 @@ def test_descent_rejects_bad_arguments(kwargs, name):
     args.update(kwargs)
     with pytest.raises(ValueError, match=name):
         batching.minibatch_descent(**args)
+
+
+
+@pytest.mark.parametrize("num_batches", [0, -3, 2.0])
+def test_stream_descent_rejects_bad_num_batches(num_batches):
+    def make_batch(batch_size, rng):
+        x = rng.standard_normal(batch_size)
+        return x, -x
+
+    with pytest.raises(ValueError, match="num_batches must be a whole "
+                                         "number of at least 1"):
+        batching.stream_descent(batching.mse_grad, [0.0, 0.0], make_batch,
+                                4, num_batches, 0.1, 0)
+
+
+def test_descent_needs_one_epoch():
+    with pytest.raises(ValueError, match="num_epochs must be a whole "
+                                         "number of at least 1, got 0"):
+        batching.minibatch_descent(batching.mse_grad, [0.0, 0.0], X_LINE,
+                                   Y_LINE, 4, 0.01, 0, 0)
+    history = batching.minibatch_descent(batching.mse_grad, [0.0, 0.0],
+                                         X_LINE, Y_LINE, 4, 0.01, 1, 0)
+    assert history.num_updates == 3
 
 
 # --- gradient spread ---------------------------------------------------------

@@ -138,3 +138,61 @@ def test_figure_helpers_make_no_warnings(problem, strict):
         fig.canvas.draw()
     finally:
         plt.close(fig)
+
+
+def test_learning_rate_alts_name_the_rate_and_the_zone():
+    book = dial.learning_rates()
+    limits = dial.LineProblem().limits
+    for lr, label, alt in zip(book.values, book.slider.options, book.alts):
+        assert alt.startswith(f"Learning rate {label} is ")
+        zone = ("below both" if lr < limits.lr_best * 0.999 else
+                "exactly 1/L" if lr < limits.lr_best * 1.001 else
+                "between 1/L and 2/L" if lr < limits.lr_max else
+                "above both")
+        assert zone in alt
+        # One verdict per frame, and none of the old broken phrasing.
+        assert "has still" not in alt and "has diverging" not in alt
+        assert alt.endswith(".")
+
+
+def test_outcome_follows_the_run_status():
+    problem = dial.LineProblem()
+    lr_best = problem.limits.lr_best
+    floor = problem.floor
+    cases = [(1.0, 20, "It reached flat ground after 1 step,"),
+             (0.1, 20, "After 20 steps it has not yet come to rest,"),
+             (2.2, 20, "Its error has been climbing since step 1"),
+             (3.0, 200, "At step ")]
+    for ratio, num_steps, start in cases:
+        path = runner.run(problem.loss, (0.0, 0.0), lr=ratio * lr_best,
+                          num_steps=num_steps)
+        assert dial.outcome(path, floor).startswith(start)
+
+
+def test_walk_explorer_names_a_divergence_on_the_picture():
+    explorer = dial.walk_explorer()
+    # The artists the explorer redraws, as `gd.plots.animate` marked them.
+    line, trace, here, title, banner = explorer.fig._downhill_dynamic
+    explorer.set(lr=1.5, num_steps=20)
+    assert banner.get_visible()
+    assert banner.get_text().startswith("DIVERGED at step")
+    # The line shown is the last one still on the map: here the start.
+    assert line.get_linestyle() == "--"
+    assert "step 0" in title.get_text()
+    assert np.all(np.isfinite(line.get_ydata()))
+    explorer.set(lr=0.15)
+    assert not banner.get_visible()
+    assert line.get_linestyle() == "-"
+
+
+def test_last_on_map_stops_at_the_edge():
+    problem = dial.LineProblem()
+    path = runner.run(problem.loss, (0.0, 0.0),
+                      lr=2.04 * problem.limits.lr_best, num_steps=30)
+    k = dial.last_on_map(problem, path)
+    (w0, w1), (b0, b1) = problem.frame
+    w, b = path.points[k]
+    assert w0 <= w <= w1 and b0 <= b <= b1
+    assert 0 < k < path.num_steps
+    w, b = path.points[k + 1]
+    assert not (w0 <= w <= w1 and b0 <= b <= b1)

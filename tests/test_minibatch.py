@@ -126,3 +126,18 @@ def test_batch_size_panels_draw_two_rows():
     assert got.shape == (2, 3)
     assert all(ax.has_data() for ax in got.ravel())
     plt.close(fig)
+
+
+def test_log_ticks_label_only_the_chosen_values():
+    fig, ax = plt.subplots()
+    try:
+        ax.loglog([1, 500], [2, 60])
+        minibatch.log_ticks(ax, xticks=[1, 10, 100, 500], yticks=[2, 20])
+        fig.canvas.draw()
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+        assert labels == ["1", "10", "100", "500"]
+        assert [t.get_text() for t in ax.get_yticklabels()] == ["2", "20"]
+        minor = ax.xaxis.get_minor_formatter()
+        assert minor(3.0) == ""
+    finally:
+        plt.close(fig)
