@@ -135,8 +135,8 @@ def neuron_loss(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     return loss
 
 
-# Width and height, in inches, of the neuron's graph: at the book's 80
-# dots per inch it fills the page's text column without being shrunk.
+# Width and height, in inches, of the neuron's graph: drawn at 80 dots per
+# inch, it fills the page's text column without being shrunk.
 GRAPH_SIZE = (9.2, 5.6)
 
 
@@ -195,6 +195,9 @@ def backward_steps(x=(2.0, -1.0), w=(0.5, 1.0), b=-0.5, y=1.0):
     loss = neuron_loss(x, w, b, y)
     order = backward_partly(loss, 0)
     fig, ax = plots.new_figure(*GRAPH_SIZE)
+    # 80 dots per inch: 736 pixels, the width of the page's column, so the
+    # frame is shown at its own size.
+    fig.set_dpi(80)
 
     def update(k):
         backward_partly(loss, k)

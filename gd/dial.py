@@ -372,7 +372,7 @@ def plot_walk_panels(problem, path, steps, axes):
         k = min(k, path.num_steps)
         top, bottom = axes[0, j], axes[1, j]
         plot_fit(problem, path.points[k], ax=top)
-        top.set_title(f"after {k} steps", fontsize=10)
+        top.set_title("after " + runner.steps_text(k), fontsize=10)
         plot_loss_map(problem, ax=bottom)
         part = path.points[: k + 1]
         bottom.plot(part[:, 0], part[:, 1], "-o", ms=4, lw=1.2,
@@ -439,7 +439,8 @@ def walk_steps(problem=None, start=(0.0, 0.0), lr=0.15, num_steps=20):
 
     def update(k):
         k = _show_walk(problem, path, k, artists)
-        artists[3].set_text(f"after {k} steps (learning rate {lr:g}): "
+        artists[3].set_text(f"after {runner.steps_text(k)} "
+                            f"(learning rate {lr:g}): "
                             f"MSE {path.losses[k]:.1f}")
 
     def alt(k):

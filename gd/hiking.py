@@ -33,7 +33,7 @@ def _show_1d(surface, path, k, artists):
     trace.set_data(x, path.losses[: k + 1])
     here = path.points[k]
     slope = float(surface.grad(here)[0])
-    half = 0.04 * np.diff(surface.bounds[0])[0]
+    half = 0.09 * np.diff(surface.bounds[0])[0]
     tx = np.array([here[0] - half, here[0] + half])
     tangent.set_data(tx, path.losses[k] + slope * (tx - here[0]))
     hiker.set_data([here[0]], [path.losses[k]])
@@ -53,7 +53,7 @@ def trail_steps(surface=None, start=3.2, lr=0.1, num_steps=30):
 
     def update(k):
         _show_1d(surface, path, k, artists)
-        ax.set_title(f"after {k} steps", fontsize=10)
+        ax.set_title("after " + runner.steps_text(k), fontsize=10)
 
     def alt(k):
         k = min(k, path.num_steps)
@@ -139,7 +139,7 @@ def map_steps(surface=None, start=(3.0, 3.0), lr=0.3, num_steps=40):
 
     def update(k):
         _show_map(surface, path, k, artists, length)
-        ax.set_title(f"after {k} steps", fontsize=10)
+        ax.set_title("after " + runner.steps_text(k), fontsize=10)
 
     def alt(k):
         k = min(k, path.num_steps)

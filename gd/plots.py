@@ -40,7 +40,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "font.size": 10,
-    "figure.dpi": 80,
+    "figure.dpi": 96,
 }
 
 

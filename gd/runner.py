@@ -75,7 +75,7 @@ class Path:
     def describe(self):
         """Say in words how the run ended."""
         if self.status == "converged":
-            return f"reached flat ground after {_steps(self.stopped_at)}"
+            return f"reached flat ground after {steps_text(self.stopped_at)}"
         if self.status == "diverged":
             return (f"diverged: step {self.stopped_at} threw the point "
                     "off the map, so the run stopped")
@@ -84,9 +84,9 @@ class Path:
                     f"{self.diverged_at}")
         rises = int(np.sum(np.diff(self.losses) > 0))
         if rises > self.num_steps // 3:
-            return (f"still walking after {_steps(self.num_steps)}, "
-                    f"bouncing: the loss rose on {_steps(rises)}")
-        return f"still walking after {_steps(self.num_steps)}"
+            return (f"still walking after {steps_text(self.num_steps)}, "
+                    f"bouncing: the loss rose on {steps_text(rises)}")
+        return f"still walking after {steps_text(self.num_steps)}"
 
 
 def run(surface, start, optimizer=None, num_steps=50, *, lr=None,
@@ -185,7 +185,8 @@ def _safe(x, max_norm):
     return float(np.max(np.abs(x))) <= max_norm
 
 
-def _steps(n):
+def steps_text(n):
+    """Return "1 step" or "n steps", for titles and sentences."""
     return "1 step" if n == 1 else f"{n} steps"
 
 
