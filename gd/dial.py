@@ -7,7 +7,6 @@ standardized, the loss and its learning-rate limits; the flipbooks,
 explorers and figure helpers below draw from it.
 """
 
-import textwrap
 
 import matplotlib as mpl
 import numpy as np
@@ -223,20 +222,6 @@ def _figure(width, height, mosaic, height_ratios=None):
     return fig, axes
 
 
-def _banner(ax, y=0.92):
-    # The shared divergence banner, marked for redrawing by the caller.
-    box = plots.banner(ax)
-    box.set_y(y)
-    return box
-
-
-def _show_status(box, path, width):
-    # plots.show_status, its words wrapped to fit a narrow panel.
-    plots.show_status(box, path)
-    box.set_text(textwrap.fill(box.get_text(), width))
-    return box
-
-
 def last_on_map(problem, path, k=None):
     """Return the last step, up to `k`, whose point is on the map.
 
@@ -398,7 +383,7 @@ def _walk_figure(problem):
     here, = map_ax.plot([], [], "o", ms=9, color=plots.PALETTE["orange"],
                         mec="black", zorder=5)
     title = fig.suptitle("", fontsize=10)
-    banner = _banner(map_ax)
+    banner = plots.banner(map_ax)
     artists = line, trace, here, title, banner
     plots.animate(fig, *artists)
     return fig, artists
@@ -414,7 +399,7 @@ def _show_walk(problem, path, k, artists):
     line.set_linestyle("-" if shown == k else "--")
     trace.set_data(path.points[: k + 1, 0], path.points[: k + 1, 1])
     here.set_data([path.points[shown, 0]], [path.points[shown, 1]])
-    _show_status(banner, path, width=22)
+    plots.show_status(banner, path, width=22)
     return shown
 
 
@@ -531,7 +516,7 @@ def learning_rates(problem=None, start=(0.0, 0.0), lrs=None, num_steps=20):
     marker = _ruler(axes["ruler"], limits, lrs)
     title = fig.suptitle("", fontsize=10)
     # The loss panel has room low on its right, under a climbing curve.
-    banner = _banner(loss_ax, y=0.3)
+    banner = plots.banner(loss_ax, y=0.3)
     banner.set_x(0.6)
     plots.animate(fig, trace, end, curve, marker, title, banner)
 
@@ -543,7 +528,7 @@ def learning_rates(problem=None, start=(0.0, 0.0), lrs=None, num_steps=20):
         marker.set_data([lr], [0.5])
         title.set_text(f"learning rate {lr:.3g}: "
                        f"{where_on_dial(lr, limits)}")
-        _show_status(banner, p, width=16)
+        plots.show_status(banner, p, width=16)
 
     def alt(lr):
         p = paths[lr]

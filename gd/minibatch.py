@@ -396,9 +396,7 @@ def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
         losses = full_losses(h.params, X, y)
         trace.set_data(h.params[:, 0], h.params[:, 1])
         curve.set_data(h.examples, np.clip(losses, 20, 1e4))
-        banner.set_text(f"DIVERGED at step {h.diverged_at}: thrown off "
-                        "the map" if h.diverged else "")
-        banner.set_visible(h.diverged)
+        plots.show_status(banner, h)
         left.set_title(f"batch size {batch_size}, learning rate {lr:.3g}",
                        fontsize=10)
         if h.diverged:

@@ -5,6 +5,7 @@ and captions are left to the notebook.
 """
 
 import io
+import textwrap
 
 import matplotlib as mpl
 import numpy as np
@@ -219,28 +220,44 @@ def loss_curve(p, ax=None, color=None, label=None, log=False):
     return ax
 
 
-def banner(ax):
-    """Return an empty text box at the top of `ax` for `show_status`.
+def banner(ax, y=0.92):
+    """Return an empty text box near the top of `ax` for `show_status`.
 
-    Mark it with `animate` if the figure is redrawn for a slider.
+    `y` is its height as a share of the axes. Mark the box with `animate`
+    if the figure is redrawn for a slider.
     """
-    return ax.text(0.5, 0.92, "", transform=ax.transAxes, ha="center",
+    return ax.text(0.5, y, "", transform=ax.transAxes, ha="center",
                    va="top", color=PALETTE["red"], fontsize=11,
                    fontweight="bold", zorder=6, visible=False,
                    bbox={"fc": "white", "ec": PALETTE["red"]})
 
 
-def show_status(box, p):
+def show_status(box, p, width=None):
     """Name a divergence on the picture itself, in a `banner`.
 
     A diverging walk leaves the picture, so the words stay where the
     path was; for any other run the box is hidden.
+
+    Parameters
+    ----------
+    box : matplotlib.text.Text
+        A box made by `banner`.
+    p : Path or History
+        A run from `gd.run`, or any record with ``diverged`` and
+        ``diverged_at`` (such as `gd.batching.History`).
+    width : int, optional
+        Wrap the words at this many characters, for a narrow panel.
     """
-    if p.status == "diverged":
-        box.set_text(f"DIVERGED at step {p.stopped_at}: thrown off the map")
-    elif p.status == "diverging":
-        box.set_text(f"DIVERGING since step {p.diverged_at}")
+    status = getattr(p, "status", "diverged" if p.diverged else "")
+    if status == "diverged":
+        step = getattr(p, "stopped_at", None) or p.diverged_at
+        text = f"DIVERGED at step {step}: thrown off the map"
+    elif status == "diverging":
+        text = f"DIVERGING since step {p.diverged_at}"
     else:
-        box.set_text("")
-    box.set_visible(bool(box.get_text()))
+        text = ""
+    if width:
+        text = textwrap.fill(text, width)
+    box.set_text(text)
+    box.set_visible(bool(text))
     return box
