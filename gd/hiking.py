@@ -12,9 +12,9 @@ def _hiker_1d(surface, ax):
     # The artists a trail picture changes as the hiker moves.
     plots.trail(surface, ax)
     plots.minima(surface, ax)
-    trace, = ax.plot([], [], "-o", color=plots.PALETTE["red"], ms=3,
-                     lw=1, alpha=0.6)
-    tangent, = ax.plot([], [], "--", color=plots.PALETTE["blue"], lw=1.5)
+    trace, = ax.plot([], [], "-o", color=plots.PALETTE["blue"], ms=3,
+                     lw=1, alpha=0.7)
+    tangent, = ax.plot([], [], "--", color=plots.PALETTE["purple"], lw=2)
     hiker, = ax.plot([], [], "o", ms=11, color=plots.PALETTE["orange"],
                      mec="black", zorder=5)
     banner = plots.banner(ax)
@@ -38,6 +38,31 @@ def _show_1d(surface, path, k, artists):
     tangent.set_data(tx, path.losses[k] + slope * (tx - here[0]))
     hiker.set_data([here[0]], [path.losses[k]])
     return k, here[0], slope
+
+
+def draw_hiker(surface, path, k, ax=None):
+    """Draw the hiker on a 1-D trail after `k` steps of `path`; return ax.
+
+    The blue dots are where the hiker has been, the dashed purple line
+    the slope under their feet. The same picture as one frame of
+    `trail_steps`, for a static figure.
+    """
+    ax = plots._ax(ax)
+    k = min(checks.integer("k", k, 0), path.num_steps)
+    plots.trail(surface, ax)
+    plots.minima(surface, ax)
+    x = path.points[: k + 1, 0]
+    ax.plot(x, path.losses[: k + 1], "-o", color=plots.PALETTE["blue"],
+            ms=3, lw=1, alpha=0.7)
+    here = path.points[k]
+    slope = float(surface.grad(here)[0])
+    half = 0.09 * np.diff(surface.bounds[0])[0]
+    tx = np.array([here[0] - half, here[0] + half])
+    ax.plot(tx, path.losses[k] + slope * (tx - here[0]), "--", lw=2,
+            color=plots.PALETTE["purple"])
+    ax.plot(here[0], path.losses[k], "o", ms=11, mec="black",
+            color=plots.PALETTE["orange"], zorder=5)
+    return ax
 
 
 @register("flipbook")
@@ -147,8 +172,21 @@ def map_steps(surface=None, start=(3.0, 3.0), lr=0.3, num_steps=40):
         return (f"Step {k} on the contour map: the hiker is at "
                 f"({x:.2f}, {y:.2f}), height {path.losses[k]:.2f}.")
 
-    return Flipbook(fig, update, range(path.num_steps + 1), "steps taken",
-                    alt, fmt="{:d}")
+    width = np.diff(surface.bounds[0])[0]
+    return Flipbook(fig, update, _visible_moves(path, 0.005 * width),
+                    "steps taken", alt, fmt="{:d}")
+
+
+def _visible_moves(path, min_move):
+    # The steps at which the hiker has moved at least `min_move` since
+    # the last frame kept, and the last step: near flat ground the steps
+    # become too small to see, and identical frames would only add weight.
+    kept = [0]
+    for k in range(1, path.num_steps + 1):
+        moved = np.linalg.norm(path.points[k] - path.points[kept[-1]])
+        if moved >= min_move or k == path.num_steps:
+            kept.append(k)
+    return kept
 
 
 def basins(surface, lr=0.2, num=60, num_steps=400):

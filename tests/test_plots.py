@@ -72,3 +72,17 @@ def test_banner_reads_a_minibatch_history():
     box = plots.show_status(plots.banner(ax), history)
     assert box.get_text() == (f"DIVERGED at step {history.diverged_at}: "
                               "thrown off the map")
+
+
+def test_draw_hiker_matches_the_walk(strict):
+    trail = gd.surfaces.Trail()
+    walk = gd.run(trail, 3.2, lr=0.1, num_steps=30)
+    fig, ax = plots.new_figure()
+    gd.hiking.draw_hiker(trail, walk, 3, ax=ax)
+    trace, tangent, hiker = ax.lines[-3:]
+    np.testing.assert_array_equal(trace.get_xdata(), walk.points[:4, 0])
+    assert hiker.get_xdata()[0] == walk.points[3, 0]
+    # The dashed line has the slope of the ground under the hiker.
+    tx, ty = tangent.get_xdata(), tangent.get_ydata()
+    slope = (ty[1] - ty[0]) / (tx[1] - tx[0])
+    assert np.isclose(slope, trail.grad(walk.points[3])[0])
