@@ -454,13 +454,15 @@ def draw_graph(value, ax=None, *, columns=None, fontsize=8, digits=4,
                   "linewidth": 3.0 if node in highlight else 1.2,
                   "facecolor": fill, "edgecolor": colour})
         if node._op:
-            # A circle around a long name ("sigmoid") would cover the
-            # boxes beside it; long names get a rounded box instead.
-            shape = "circle" if len(node._op) <= 3 else "round"
+            # A circle fits one or two characters; around a longer name
+            # ("**2", "sigmoid") it would touch the text or cover the
+            # boxes beside it, so longer names get a rounded box.
+            shape = "circle,pad=0.2" if len(node._op) <= 2 else \
+                "round,pad=0.3"
             ops[node] = ax.text(
                 x - 0.55, y, node._op, ha="center", va="center",
                 fontsize=fontsize, zorder=3,
-                bbox={"boxstyle": f"{shape},pad=0.2", "linewidth": 0.8,
+                bbox={"boxstyle": shape, "linewidth": 0.8,
                       "facecolor": "white", "edgecolor": PALETTE["black"]})
             _arrow(ax, boxes[node], ops[node], 0.0)
 

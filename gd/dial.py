@@ -223,11 +223,11 @@ def _figure(width, height, mosaic, height_ratios=None):
 
 
 def last_on_map(problem, path, k=None):
-    """Return the last step, up to `k`, whose point is on the map.
+    """Return the last step, up to `k`, whose point is inside the picture.
 
-    The map is ``problem.frame``; a diverging walk leaves it, and its
-    lines leave the data panel with it, so a picture shows the line of
-    this step instead.
+    The picture is the box ``problem.frame`` that the maps draw; a
+    diverging walk leaves it, and its lines leave the data panel with
+    it, so a picture shows the line of this step instead.
     """
     k = path.num_steps if k is None else min(k, path.num_steps)
     (w0, w1), (b0, b1) = problem.frame
@@ -403,11 +403,20 @@ def _show_walk(problem, path, k, artists):
     return shown
 
 
+def line_text(w, b, x="hours"):
+    """Write the line ``score = w x + b`` with its signs in place.
+
+    >>> line_text(23.444, -0.18)
+    'score = 23.44 x hours - 0.18'
+    """
+    sign = "-" if b < 0 else "+"
+    return f"score = {w:.2f} x {x} {sign} {abs(b):.2f}"
+
+
 def _describe_point(problem, params, loss):
     w, b = params
-    w_h, b_h = problem.in_hours(params)
-    return (f"w = {w:.2f}, b = {b:.2f}, so the line is score = "
-            f"{w_h:.2f} x hours + {b_h:.2f}; mean squared error "
+    return (f"w = {w:.2f}, b = {b:.2f}, so the line is "
+            f"{line_text(*problem.in_hours(params))}; mean squared error "
             f"{loss:.1f}")
 
 
@@ -456,11 +465,16 @@ def walk_explorer(problem=None, w0=0.0, b0=0.0, lr=0.15, num_steps=20):
         shown = _show_walk(problem, p, p.num_steps, artists)
         title = (f"learning rate {lr:.3g} "
                  f"= {lr / limits.lr_best:.2f} x (1/L)")
-        note = f"{p.describe().capitalize()}. "
+        if p.status == "diverged":
+            note = (f"Diverged: at step {p.stopped_at} the point had "
+                    "flown so far that the run stopped. ")
+        else:
+            note = f"{p.describe().capitalize()}. "
         if shown < p.num_steps:
             title += f"; dashed: the line at step {shown}"
-            note += (f"The dashed line is the one at step {shown}, the "
-                     "last still on the map: ")
+            note += ("The path has left the picture; the dashed line is "
+                     "the last one whose point is still inside it, at "
+                     f"step {shown}: ")
         artists[3].set_text(title)
         return (note + _describe_point(problem, p.points[shown],
                                        p.losses[shown]) + ".")
@@ -562,14 +576,24 @@ def _ruler(ax, limits, lrs):
 
 
 def plot_dial_panels(problem, lrs, axes, start=(0.0, 0.0), num_steps=20):
-    """Draw one map per learning rate with its walk of `num_steps` steps."""
+    """Draw one map per learning rate with its walk of `num_steps` steps.
+
+    A walk that diverges soon leaves the picture, so its panel names the
+    divergence in a red box (`gd.plots.banner`) in the empty lower right
+    corner, and its title turns red.
+    """
     for ax, lr in zip(axes, lrs):
         p = runner.run(problem.loss, start, lr=lr, num_steps=num_steps)
         plot_loss_map(problem, ax=ax)
         plots.path(p, ax=ax, markersize=3)
-        ax.set_title(f"learning rate {lr:g} "
-                     f"= {lr / problem.limits.lr_best:.2f} x (1/L)",
-                     fontsize=10)
+        title = ax.set_title(f"learning rate {lr:g} "
+                             f"= {lr / problem.limits.lr_best:.2f} x (1/L)",
+                             fontsize=10)
+        banner = plots.banner(ax, y=0.24)
+        banner.set_x(0.76)
+        plots.show_status(banner, p, width=12)
+        if banner.get_visible():
+            title.set_color(plots.PALETTE["red"])
     return axes
 
 

@@ -7,9 +7,14 @@ an integer seed.
 """
 
 import numpy as np
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
+from matplotlib.ticker import (
+    FixedLocator,
+    FuncFormatter,
+    MaxNLocator,
+    NullFormatter,
+)
 
-from gd import batching, checks, data, plots
+from gd import batching, checks, data, plots, runner
 from gd.linear import standardize
 from gd.widgets import Explorer, Flipbook, int_slider, register, slider
 
@@ -200,8 +205,8 @@ def loss_map(X, y, ax=None, bounds=None, levels=15):
     ax.set_xlim(w0, w1)
     ax.set_ylim(b0, b1)
     ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("slope w")
-    ax.set_ylabel("intercept b")
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("bias b")
     return ax
 
 
@@ -230,8 +235,8 @@ def cloud(spread, ax=None, color=None, label=None):
                label=label, linewidths=0)
     ax.plot(*spread.full, "+", ms=14, mew=2.5,
             color=plots.PALETTE["black"], zorder=5)
-    ax.set_xlabel("slope of the loss along w")
-    ax.set_ylabel("along b")
+    ax.set_xlabel("gradient along w")
+    ax.set_ylabel("gradient along b")
     return ax
 
 
@@ -266,19 +271,30 @@ def _clouds(X, y, num_draws, rng, batch_sizes, params=(0.0, 40.0)):
             for B in batch_sizes}
 
 
-def _cloud_limits(spread):
-    # Wide enough for the batch-of-one cloud, so every frame shares axes.
-    G = spread.grads
-    lo, hi = np.percentile(G, [1, 99], axis=0)
-    half = 0.6 * np.max(hi - lo)
-    return [(c - half, c + half) for c in spread.full]
+def cloud_limits(spreads, margin=0.06):
+    """Return one square box ``((gw0, gw1), (gb0, gb1))`` for all clouds.
+
+    The box holds every gradient of every `gd.batching.Spread` in
+    `spreads` and their full gradients, with `margin` (a share of its
+    side) to spare, so that clouds drawn in it for different batch sizes
+    can be compared frame by frame. Both sides have one length, so that
+    a round cloud looks round.
+    """
+    points = np.vstack([np.vstack([s.grads, s.full]) for s in spreads])
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    centre = (lo + hi) / 2
+    half = (0.5 + margin) * max(float(np.max(hi - lo)), 1e-9)
+    return tuple((float(c - half), float(c + half)) for c in centre)
 
 
 def batch_size_panels(X, y, rng, batch_sizes=(1, 10, 100, 500), lr=0.05,
                       num_epochs=2, num_draws=300, axes=None):
     """Draw gradient clouds (top row) and walks (bottom row) per batch size.
 
-    The static counterpart of `batch_size_flipbook`.
+    The static counterpart of `batch_size_flipbook`. Without `axes`, the
+    figure is 1.95 inches wide per batch size, so that four batch sizes
+    fill the page's text column without being shrunk, with three ticks
+    per axis.
 
     Returns
     -------
@@ -289,19 +305,26 @@ def batch_size_panels(X, y, rng, batch_sizes=(1, 10, 100, 500), lr=0.05,
     if axes is None:
         import matplotlib.pyplot as plt
         _, axes = plt.subplots(2, len(batch_sizes),
-                               figsize=(2.9 * len(batch_sizes), 5.6),
+                               figsize=(1.95 * len(batch_sizes), 4.7),
                                layout="constrained")
-    limits = _cloud_limits(clouds[min(batch_sizes)])
+    limits = cloud_limits(clouds.values())
     bounds = window(X, y)
     for j, B in enumerate(batch_sizes):
         top, bottom = axes[0, j], axes[1, j]
         cloud(clouds[B], top)
         top.set_xlim(*limits[0])
         top.set_ylim(*limits[1])
-        top.set_title(f"batch size {B}")
+        top.set_title(f"batch size {B}", fontsize=10)
         loss_map(X, y, bottom, bounds)
         walk(walks[B], bottom)
-        bottom.set_title(f"{walks[B].num_updates} steps")
+        bottom.set_title(runner.steps_text(walks[B].num_updates),
+                         fontsize=10)
+        for ax in (top, bottom):
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+            ax.yaxis.set_major_locator(MaxNLocator(3))
+            ax.tick_params(labelsize=9)
+            ax.xaxis.label.set_fontsize(9)
+            ax.yaxis.label.set_fontsize(9)
         if j:
             top.set_ylabel("")
             bottom.set_ylabel("")
@@ -323,15 +346,15 @@ def batch_size_flipbook(X=None, y=None, rng=0, lr=0.05, num_epochs=2,
     walks = _walks(X, y, lr, num_epochs, rng, batch_sizes)
 
     fig, (left, right) = plots.new_figure(7.2, 3.4, ncols=2)
-    limits = _cloud_limits(clouds[min(batch_sizes)])
+    limits = cloud_limits(clouds.values())
     dots = left.scatter([], [], s=6, color=plots.PALETTE["blue"],
                         alpha=0.5, linewidths=0)
     cross, = left.plot(*clouds[batch_sizes[0]].full, "+", ms=14, mew=2.5,
                        color=plots.PALETTE["black"], zorder=5)
     left.set_xlim(*limits[0])
     left.set_ylim(*limits[1])
-    left.set_xlabel("slope of the loss along w")
-    left.set_ylabel("along b")
+    left.set_xlabel("gradient along w")
+    left.set_ylabel("gradient along b")
     loss_map(X, y, right, window(X, y))
     trace, = right.plot([], [], "-o", color=plots.PALETTE["red"], ms=2,
                         lw=1, zorder=3)
@@ -339,6 +362,7 @@ def batch_size_flipbook(X=None, y=None, rng=0, lr=0.05, num_epochs=2,
                       mec="black", zorder=5)
     right.plot(0.0, 40.0, "o", ms=8, mfc="white",
                mec=plots.PALETTE["red"], mew=2, zorder=4)
+    epochs = "1 epoch" if num_epochs == 1 else f"{num_epochs} epochs"
     # The cross is redrawn after the dots so that it stays on top.
     plots.animate(fig, dots, cross, trace, end, left.title, right.title)
 
@@ -349,8 +373,8 @@ def batch_size_flipbook(X=None, y=None, rng=0, lr=0.05, num_epochs=2,
         end.set_data([P[-1, 0]], [P[-1, 1]])
         left.set_title(f"batch size {B}: spread {clouds[B].spread:.1f}",
                        fontsize=10)
-        right.set_title(f"{walks[B].num_updates} steps in {num_epochs} "
-                        "epochs", fontsize=10)
+        right.set_title(f"{runner.steps_text(walks[B].num_updates)} in "
+                        f"{epochs}", fontsize=10)
 
     def alt(B):
         w, b = walks[B].params[-1]
@@ -402,8 +426,8 @@ def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
         if h.diverged:
             return (f"Diverged at step {h.diverged_at}: the learning "
                     "rate is too large for this batch size.")
-        return (f"{h.num_updates} steps; the loss over all the data ends "
-                f"at {losses[-1]:.2f}.")
+        return (f"{runner.steps_text(h.num_updates)}; the loss over all "
+                f"the data ends at {losses[-1]:.2f}.")
 
     controls = {
         "batch_size": int_slider("batch size", 1, n, batch_size),

@@ -149,6 +149,30 @@ def test_draw_graph_in_one_row_by_default():
     plt.close(fig)
 
 
+def test_operation_labels_clear_their_outline():
+    # The operation names must sit inside their outlines with room to
+    # spare: "*" and "+" in circles, "**2" and "sigmoid" in wider boxes.
+    loss = backprop.neuron_loss()
+    loss.backward()
+    fig, ax = plt.subplots(figsize=backprop.GRAPH_SIZE)
+    backprop.draw_neuron_graph(loss, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ops = {t.get_text(): t for t in ax.texts
+           if "grad" not in t.get_text() and t.get_bbox_patch()}
+    assert {"*", "+", "-", "**2", "sigmoid"} <= set(ops)
+    for name, text in ops.items():
+        words = text.get_window_extent(renderer)
+        outline = text.get_bbox_patch().get_window_extent(renderer)
+        room = min(words.x0 - outline.x0, outline.x1 - words.x1,
+                   words.y0 - outline.y0, outline.y1 - words.y1)
+        assert room >= 2, f"{name!r} touches its outline"
+        # A circle only just holds a name wider than tall at its corners.
+        shape = type(text.get_bbox_patch().get_boxstyle()).__name__
+        assert (shape == "Circle") == (len(name) <= 2), name
+    plt.close(fig)
+
+
 def test_plot_boundary_draws_the_half_probability_line():
     # A network without hidden layers whose logit is x: P = 0.5 on x = 0.
     model = nn.ArrayMLP(2, [1], rng=0)

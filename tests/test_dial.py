@@ -185,6 +185,37 @@ def test_walk_explorer_names_a_divergence_on_the_picture():
     assert line.get_linestyle() == "-"
 
 
+def test_walk_explorer_says_where_the_dashed_line_comes_from():
+    explorer = dial.walk_explorer()
+    explorer.set(w0=0.0, b0=0.0, lr=1.5, num_steps=20)
+    status = explorer.status
+    assert status.startswith("Diverged: at step ")
+    assert "last one whose point is still inside it, at step 0" in status
+    assert "on the map" not in status
+    assert "+ -" not in status
+
+
+def test_line_text_writes_the_sign_once():
+    assert dial.line_text(23.444, -0.18) == "score = 23.44 x hours - 0.18"
+    assert dial.line_text(4.0, 41.65) == "score = 4.00 x hours + 41.65"
+
+
+def test_dial_panels_name_a_divergence_on_the_picture():
+    problem = dial.LineProblem()
+    lr_best = problem.limits.lr_best
+    fig, axes = plt.subplots(1, 2)
+    try:
+        dial.plot_dial_panels(problem, [lr_best, 2.1 * lr_best], axes)
+        calm, wild = ([t for t in ax.texts if t.get_visible()]
+                      for ax in axes)
+        assert calm == []
+        assert [t.get_text().split()[0] for t in wild] == ["DIVERGING"]
+        assert wild[0].get_color() == axes[1].title.get_color()
+        assert axes[0].title.get_color() != axes[1].title.get_color()
+    finally:
+        plt.close(fig)
+
+
 def test_last_on_map_stops_at_the_edge():
     problem = dial.LineProblem()
     path = runner.run(problem.loss, (0.0, 0.0),

@@ -141,3 +141,31 @@ def test_log_ticks_label_only_the_chosen_values():
         assert minor(3.0) == ""
     finally:
         plt.close(fig)
+
+
+def test_cloud_limits_hold_every_gradient_of_every_batch_size():
+    X, y = minibatch.practice_problem(n=80, rng=2)
+    spreads = [batching.gradient_spread(batching.mse_grad, (0.0, 40.0), X,
+                                        y, B, 50, rng=5) for B in (1, 8)]
+    (g0, g1), (h0, h1) = minibatch.cloud_limits(spreads)
+
+    assert g1 - g0 == pytest.approx(h1 - h0)
+    for s in spreads:
+        G = np.vstack([s.grads, s.full])
+        assert np.all((G[:, 0] > g0) & (G[:, 0] < g1))
+        assert np.all((G[:, 1] > h0) & (G[:, 1] < h1))
+
+
+def test_axes_say_weight_bias_and_gradient():
+    # The book's words: weight w and bias b; "slope" is not a parameter.
+    X, y = minibatch.practice_problem(n=60, rng=1)
+    fig, axes = plt.subplots(2, 2)
+    minibatch.batch_size_panels(X, y, 0, batch_sizes=(1, 60), num_epochs=1,
+                                num_draws=20, axes=axes)
+    top, bottom = axes[0, 0], axes[1, 0]
+    assert top.get_xlabel() == "gradient along w"
+    assert top.get_ylabel() == "gradient along b"
+    assert bottom.get_xlabel() == "weight w"
+    assert bottom.get_ylabel() == "bias b"
+    assert axes[1, 1].get_title() == "1 step"
+    plt.close(fig)
