@@ -573,10 +573,7 @@ def cross_entropy(logits, labels):
     -------
     float
     """
-    logits = _finite("logits", logits)
-    if logits.ndim != 2 or logits.shape[0] == 0:
-        raise ValueError(
-            f"logits must have shape (n, k) with n >= 1, got {logits.shape}")
+    logits = _logits(logits)
     n, k = logits.shape
     labels = _class_labels(labels, n, k)
     log_p = log_softmax(logits, axis=1)
@@ -622,6 +619,15 @@ def _finite(name, z):
     if not np.all(np.isfinite(z)):
         raise ValueError(f"{name} must be finite, got {z!r}")
     return z
+
+
+def _logits(logits):
+    """Return `logits` as a finite float array of shape (n, k), n >= 1."""
+    logits = _finite("logits", logits)
+    if logits.ndim != 2 or logits.shape[0] == 0:
+        raise ValueError(
+            f"logits must have shape (n, k) with n >= 1, got {logits.shape}")
+    return logits
 
 
 def _class_labels(labels, n, k):

@@ -36,7 +36,14 @@ import math
 import numpy as np
 
 from gd import checks
-from gd.autodiff import Value, _class_labels, cross_entropy, sigmoid, softmax
+from gd.autodiff import (
+    Value,
+    _class_labels,
+    _logits,
+    cross_entropy,
+    sigmoid,
+    softmax,
+)
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -409,10 +416,7 @@ def softmax_cross_entropy(logits, y):
 def softmax_cross_entropy_grad(logits, y):
     """Return the gradient of :func:`softmax_cross_entropy` with respect
     to the logits: ``(softmax(z) - onehot(y)) / n``, shape (n, k)."""
-    logits = np.asarray(logits, dtype=float)
-    if logits.ndim != 2 or logits.shape[0] == 0:
-        raise ValueError(
-            f"logits must have shape (n, k) with n >= 1, got {logits.shape}")
+    logits = _logits(logits)
     n, k = logits.shape
     y = _class_labels(y, n, k)
     grad = softmax(logits, axis=1)

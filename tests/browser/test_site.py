@@ -274,29 +274,24 @@ def test_launch_and_download_links(book_page, site):
                 problems.append(f"no {kind} link on a notebook page")
         if not any(u.split("?")[0].endswith(".ipynb") for u in downloads):
             problems.append("no link to download the notebook")
-    for url in binder:
-        m = re.search(r"/v2/gh/[^/]+/[^/]+/([^?]+)\?urlpath=(?:tree|lab/"
-                      r"tree)/(.+)$", url)
-        if not m:
-            problems.append(f"Binder link of an unknown form: {url}")
-            continue
-        branch, path = m.group(1), urllib.parse.unquote(m.group(2))
-        if branch != "main":
-            problems.append(f"Binder link names branch {branch!r}: {url}")
-        if not (REPO / path).is_file():
-            problems.append(f"Binder link opens {path}, which is not in "
-                            "the repository")
-    for url in colab:
-        m = re.search(r"/github/[^/]+/[^/]+/blob/([^/]+)/(.+)$", url)
-        if not m:
-            problems.append(f"Colab link of an unknown form: {url}")
-            continue
-        branch, path = m.group(1), urllib.parse.unquote(m.group(2))
-        if branch != "main":
-            problems.append(f"Colab link names branch {branch!r}: {url}")
-        if not (REPO / path).is_file():
-            problems.append(f"Colab link opens {path}, which is not in "
-                            "the repository")
+    launchers = {
+        "Binder": (binder, r"/v2/gh/[^/]+/[^/]+/([^?]+)\?urlpath=(?:tree|"
+                           r"lab/tree)/(.+)$"),
+        "Colab": (colab, r"/github/[^/]+/[^/]+/blob/([^/]+)/(.+)$"),
+    }
+    for name, (urls, form) in launchers.items():
+        for url in urls:
+            m = re.search(form, url)
+            if not m:
+                problems.append(f"{name} link of an unknown form: {url}")
+                continue
+            branch, path = m.group(1), urllib.parse.unquote(m.group(2))
+            if branch != "main":
+                problems.append(
+                    f"{name} link names branch {branch!r}: {url}")
+            if not (REPO / path).is_file():
+                problems.append(f"{name} link opens {path}, which is not "
+                                "in the repository")
     for url in downloads:
         rel = urllib.parse.unquote(
             urllib.parse.urlparse(url).path).split("/_sources/", 1)[1]
