@@ -148,7 +148,7 @@ def draw_neuron_graph(loss, ax=None, highlight=()):
     an axes of a figure of size :data:`GRAPH_SIZE`. Boxes of the values
     in `highlight` get a thick border.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     return draw_graph(loss, ax=ax, columns=4, fontsize=11, digits=3,
                       highlight=highlight)
 
@@ -271,7 +271,7 @@ def _boundary_segments(xs, ys, probability):
 
 def plot_points(X, y, ax=None):
     """Scatter the points coloured by class; return ax."""
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     k = int(np.max(y)) + 1
     markers = ["o", "s", "^", "D"]
     for c, color in enumerate(_class_colors(max(k, 2))[:k]):
@@ -289,7 +289,7 @@ def plot_boundary(model, X, y, ax=None, num=150):
     white to orange (sure of class 1), with the decision boundary as a
     black line; for more outputs each region takes its class's colour.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     num = checks.integer("num", num, 2)
     xs, ys, grid = _grid(X, num)
     k = model.sizes[-1]

@@ -206,17 +206,10 @@ def outcome(path, floor):
             f"{floor:.4g}.")
 
 
-# Flipbook frames are shown at their size in pixels. At 96 dots per inch,
-# the inch of a web page, a 10-point label in the figure is a 10-point
-# label on the page; at the book's usual 80 it would shrink to 8 points.
-PAGE_DPI = 96
-
-
 def _figure(width, height, mosaic, height_ratios=None):
     # Like plots.new_figure, but with a mosaic of named panels.
     with mpl.rc_context(plots.STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained",
-                     dpi=PAGE_DPI)
+        fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplot_mosaic(mosaic, height_ratios=height_ratios)
     return fig, axes
@@ -246,7 +239,7 @@ def plot_loss_map(problem, ax=None, levels=12, frame=None):
     evenly spaced ellipses. `frame` is the box ``((w_lo, w_hi), (b_lo,
     b_hi))`` to draw, by default ``problem.frame``; the axes are equal.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     (w0, w1), (b0, b1) = problem.frame if frame is None else frame
     W, B = np.meshgrid(np.linspace(w0, w1, 100), np.linspace(b0, b1, 100))
     excess = problem.loss.f(np.stack([W, B], axis=-1)) - problem.floor
@@ -266,7 +259,7 @@ def plot_loss_map(problem, ax=None, levels=12, frame=None):
 
 def plot_fit(problem, params=None, ax=None, color=None):
     """Draw the data and, if given, the line at `params` = (w, b)."""
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     ax.plot(problem.hours, problem.scores, "o", ms=4,
             color=plots.PALETTE["black"], alpha=0.7)
     lo, hi = _score_range(problem)
@@ -313,7 +306,7 @@ def plot_steps_vs_lr(problem, lrs, start=(0.0, 0.0), tol=1e-6,
     that diverge are marked with red triangles along the top; runs still
     walking after `max_steps` are marked with grey circles there.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     lrs = np.sort(np.asarray(lrs, dtype=float))
     steps, diverged = steps_to_converge(problem.loss, start, lrs, tol,
                                         max_steps)
@@ -373,7 +366,6 @@ def plot_walk_panels(problem, path, steps, axes):
 def _walk_figure(problem):
     # The two side-by-side panels of the walk: data and map.
     fig, axes = plots.new_figure(5.6, 2.9, ncols=2)
-    fig.set_dpi(PAGE_DPI)
     fit_ax, map_ax = axes
     plot_fit(problem, ax=fit_ax)
     line = _line_artist(problem, fit_ax)

@@ -47,7 +47,7 @@ def draw_hiker(surface, path, k, ax=None):
     the slope under their feet. The same picture as one frame of
     `trail_steps`, for a static figure.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     k = min(checks.integer("k", k, 0), path.num_steps)
     plots.trail(surface, ax)
     plots.minima(surface, ax)
@@ -216,7 +216,7 @@ def plot_basins(surface, ax=None, lr=0.2, num=60, num_steps=400):
     """Colour each start by the valley it walks down to; return ax."""
     from matplotlib.colors import ListedColormap
 
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     X, Y, valley = basins(surface, lr, num, num_steps)
     colors = [plots.PALETTE["black"]] + plots.CYCLE[: len(surface.minima)]
     ax.pcolormesh(X, Y, valley, cmap=ListedColormap(colors),

@@ -191,7 +191,7 @@ def window(X, y, params0=(0.0, 40.0), margin=6.0, points=None):
 
 def loss_map(X, y, ax=None, bounds=None, levels=15):
     """Draw the full-data loss over the (w, b) plane; return ax."""
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     (w0, w1), (b0, b1) = bounds or window(X, y)
     W, B = np.meshgrid(np.linspace(w0, w1, 120), np.linspace(b0, b1, 120))
     Z = full_losses(np.stack([W.ravel(), B.ravel()], axis=1), X, y)
@@ -212,7 +212,7 @@ def loss_map(X, y, ax=None, bounds=None, levels=15):
 
 def walk(history, ax=None, color=None, label=None, markersize=2):
     """Draw a mini-batch history's path on a (w, b) map; return ax."""
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     color = color or plots.PALETTE["red"]
     P = history.params
     ax.plot(P[:, 0], P[:, 1], "-o", color=color, ms=markersize, lw=1,
@@ -228,7 +228,7 @@ def cloud(spread, ax=None, color=None, label=None):
     `spread` is a `gd.batching.Spread`. The full gradient is a black
     cross.
     """
-    ax = plots._ax(ax)
+    ax = plots.ensure_ax(ax)
     color = color or plots.PALETTE["blue"]
     G = spread.grads
     ax.scatter(G[:, 0], G[:, 1], s=6, color=color, alpha=0.5,

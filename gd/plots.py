@@ -41,6 +41,9 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "font.size": 10,
+    # Flipbook frames are shown at their size in pixels. At 96 dots per
+    # inch, the inch of a web page, a 10-point label is 10 points on the
+    # page too.
     "figure.dpi": 96,
 }
 
@@ -122,7 +125,8 @@ def to_png(fig, colors=64):
     return out.getvalue()
 
 
-def _ax(ax):
+def ensure_ax(ax):
+    """Return `ax`, or the axes of a new figure when `ax` is None."""
     if ax is None:
         return new_figure()[1]
     return ax
@@ -130,7 +134,7 @@ def _ax(ax):
 
 def trail(surface, ax=None, num=400, color=None):
     """Draw a 1-D surface as a trail: height against position."""
-    ax = _ax(ax)
+    ax = ensure_ax(ax)
     xs, heights = surface.grid(num)
     ax.plot(xs, heights, color=color or PALETTE["black"], lw=LINEWIDTH)
     ax.set_xlim(*surface.bounds[0])
@@ -149,7 +153,7 @@ def contours(surface, ax=None, num=200, levels=20, log=False,
         Space the levels evenly in log(height - lowest + 1), which shows
         both the floor and the walls of steep surfaces like Rosenbrock's.
     """
-    ax = _ax(ax)
+    ax = ensure_ax(ax)
     X, Y, Z = surface.grid(num)
     if log:
         lowest = float(Z.min())
@@ -173,7 +177,7 @@ def contours(surface, ax=None, num=200, levels=20, log=False,
 
 def minima(surface, ax=None, color=None):
     """Mark the surface's listed minima with crosses."""
-    ax = _ax(ax)
+    ax = ensure_ax(ax)
     for m in surface.minima:
         if surface.dim == 1:
             ax.plot(m[0], float(surface.f(m)), "x", ms=9, mew=2,
@@ -191,7 +195,7 @@ def path(p, ax=None, surface=None, color=None, label=None,
     The start is a hollow circle, the end a filled one. A run that
     diverged ends in a red triangle.
     """
-    ax = _ax(ax)
+    ax = ensure_ax(ax)
     color = color or PALETTE["red"]
     if p.points.shape[1] == 1:
         xs, ys = p.points[:, 0], p.losses
@@ -209,7 +213,7 @@ def path(p, ax=None, surface=None, color=None, label=None,
 
 def loss_curve(p, ax=None, color=None, label=None, log=False):
     """Draw the loss at each step of a run."""
-    ax = _ax(ax)
+    ax = ensure_ax(ax)
     steps = np.arange(len(p.losses))
     ax.plot(steps, p.losses, "-", color=color or PALETTE["blue"],
             label=label)
