@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from gd import checks, data, plots, runner
+from gd import batching, checks, data, plots, runner
 from gd.linear import LineLoss, standardize, unstandardize_line
 from gd.widgets import Explorer, Flipbook, int_slider, register, slider
 
@@ -239,18 +239,9 @@ def plot_loss_map(problem, ax=None, levels=12, frame=None):
     evenly spaced ellipses. `frame` is the box ``((w_lo, w_hi), (b_lo,
     b_hi))`` to draw, by default ``problem.frame``; the axes are equal.
     """
-    ax = plots.ensure_ax(ax)
-    (w0, w1), (b0, b1) = problem.frame if frame is None else frame
-    W, B = np.meshgrid(np.linspace(w0, w1, 100), np.linspace(b0, b1, 100))
-    excess = problem.loss.f(np.stack([W, B], axis=-1)) - problem.floor
-    depth = np.sqrt(np.maximum(excess, 0.0))
-    ax.contourf(W, B, depth, levels=levels, cmap=plots.CMAP, alpha=0.9)
-    ax.contour(W, B, depth, levels=levels, colors="white",
-               linewidths=0.4, alpha=0.6)
-    ax.plot(*problem.best, "x", ms=9, mew=2, color=plots.PALETTE["yellow"])
-    ax.set_xlim(w0, w1)
-    ax.set_ylim(b0, b1)
-    ax.set_aspect("equal", adjustable="box")
+    ax = plots.contours(problem.loss, ax, num=100, levels=levels,
+                        scale="sqrt", bounds=frame or problem.frame)
+    plots.minima(problem.loss, ax)
     unit = "z" if problem.standardized else "hour"
     ax.set_xlabel(f"weight w (points per {unit})")
     ax.set_ylabel("bias b (points)")
@@ -613,23 +604,20 @@ def noisy_walk(problem, lr, num_steps, batch_size, rng,
     Returns
     -------
     points : ndarray of shape (num_steps + 1, 2)
-    losses : ndarray of shape (num_steps + 1,)
+        Fewer rows if the walk blew up: it stops before a step that
+        would (see `gd.batching.stream_descent`).
+    losses : ndarray of shape (len(points),)
         The mean squared error on all the data at each point.
     """
     num_steps = checks.integer("num_steps", num_steps, 1, 100_000)
     n = problem.x.size
     batch_size = checks.integer("batch_size", batch_size, 1, n)
-    rng = checks.rng(rng)
-    rate = lr if callable(lr) else (lambda t: lr)
 
-    points = [checks.point("start", start, 2)]
-    for t in range(num_steps):
-        pick = rng.choice(n, size=batch_size, replace=False)
-        x, y = problem.x[pick], problem.scores[pick]
-        w, b = points[-1]
+    def draw(size, rng):
+        pick = rng.choice(n, size=size, replace=False)
+        return problem.x[pick], problem.scores[pick]
 
-        r = w * x + b - y
-        g = np.array([2 * np.mean(r * x), 2 * np.mean(r)])
-        points.append(points[-1] - rate(t) * g)
-    points = np.array(points)
-    return points, problem.loss.f(points)
+    history = batching.stream_descent(
+        batching.mse_grad, checks.point("start", start, 2), draw,
+        batch_size, num_steps, lr, rng)
+    return history.params, problem.loss.f(history.params)

@@ -120,7 +120,7 @@ def trail_learning_rates(surface=None, start=3.2, lrs=None, num_steps=20):
 
 
 def _map(surface, ax, log=False):
-    plots.contours(surface, ax, log=log)
+    plots.contours(surface, ax, scale="log" if log else "linear")
     plots.minima(surface, ax)
     trace, = ax.plot([], [], "-o", color=plots.PALETTE["red"], ms=3,
                      lw=1.5, zorder=3)

@@ -15,7 +15,7 @@ from matplotlib.ticker import (
 )
 
 from gd import batching, checks, data, plots, runner
-from gd.linear import standardize
+from gd.linear import LineLoss, least_squares, standardize
 from gd.widgets import Explorer, Flipbook, int_slider, register, slider
 
 # The batch sizes the flipbook and the static panels step through.
@@ -59,22 +59,11 @@ def full_losses(params, X, y):
     ndarray of shape (k,), or float for a single point
     """
     P = np.asarray(params, dtype=float)
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if P.shape[-1:] != (2,) or X.ndim != 1 or X.shape != y.shape:
+    if P.shape[-1:] != (2,):
         raise ValueError(
-            "params must end in (w, b) and X, y must be two 1-D arrays of "
-            f"one length; got shapes {P.shape}, {X.shape}, {y.shape}")
-    one = P.ndim == 1
-    P = np.atleast_2d(P)
-    # Expand the square: mean((w x + b - y)^2) without an (k, n) array.
-    w, b = P[:, 0], P[:, 1]
-    mx, my = X.mean(), y.mean()
-    mxx, mxy, myy = np.mean(X * X), np.mean(X * y), np.mean(y * y)
-    loss = (w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy
-            - 2 * b * my + myy)
-    loss = np.maximum(loss, 0.0)
-    return float(loss[0]) if one else loss
+            f"params must end in (w, b), got shape {P.shape}")
+    loss = LineLoss(X, y).f(P)
+    return float(loss) if P.ndim == 1 else loss
 
 
 def budget_run(X, y, batch_size, lr, budget, rng, params0=(0.0, 40.0),
@@ -136,21 +125,37 @@ def loss_after_budget(X, y, batch_size, lr, budget, rng,
     return full_losses(history.params[-1], X, y)
 
 
+class _NoisySlope:
+    # The surface as a walk with noisy gradients feels it: the same
+    # height, and a slope with Gaussian noise added at every reading.
+    def __init__(self, surface, noise, rng):
+        self.surface, self.noise, self.rng = surface, noise, rng
+        self.dim = surface.dim
+
+    def f(self, x):
+        return self.surface.f(x)
+
+    def grad(self, x):
+        z = self.rng.standard_normal(self.dim)
+        return self.surface.grad(x) + self.noise * z
+
+
 def noisy_descent(surface, start, lr, num_steps, noise, rng):
     """Walk downhill on `surface` with Gaussian noise added to each slope.
 
     Each step is ``x <- x - lr * (grad(x) + noise * z)`` with ``z`` a
     standard normal vector from `rng`: a stand-in for the error of a
-    mini-batch gradient.
+    mini-batch gradient. The walk is `gd.run`'s, so a step that blows
+    up ends it early instead of filling the path with inf or nan.
 
     Parameters
     ----------
-    surface : object with `dim` and `grad`
+    surface : object with `dim`, `f` and `grad`
     start : array_like of shape (dim,)
     lr : float
         The learning rate, at least 0.
     num_steps : int
-        Number of steps, at least 0.
+        Number of steps, at least 1.
     noise : float
         Standard deviation of the noise on each slope, at least 0.
     rng : Generator or int
@@ -158,19 +163,12 @@ def noisy_descent(surface, start, lr, num_steps, noise, rng):
     Returns
     -------
     points : ndarray of shape (num_steps + 1, dim)
+        Fewer rows if the walk blew up, or, with no noise, reached flat
+        ground.
     """
-    x = checks.point("start", start, surface.dim)
-    lr = checks.real("lr", lr, 0.0)
-    num_steps = checks.integer("num_steps", num_steps, 0)
     noise = checks.real("noise", noise, 0.0)
-    rng = checks.rng(rng)
-
-    points = [x]
-    for _ in range(num_steps):
-        z = rng.standard_normal(surface.dim)
-        x = x - lr * (surface.grad(x) + noise * z)
-        points.append(x)
-    return np.array(points)
+    noisy = _NoisySlope(surface, noise, checks.rng(rng))
+    return runner.run(noisy, start, lr=lr, num_steps=num_steps).points
 
 
 def window(X, y, params0=(0.0, 40.0), margin=6.0, points=None):
@@ -180,7 +178,7 @@ def window(X, y, params0=(0.0, 40.0), margin=6.0, points=None):
     line fit look round. `points`, an array of shape (k, 2) such as a
     history's ``params``, are kept inside it too.
     """
-    best = np.polyfit(X, y, 1)
+    best = least_squares(X, y)
     inside = np.vstack([best, params0] + (
         [] if points is None else [np.asarray(points, dtype=float)]))
     lo = inside.min(axis=0) - margin
@@ -190,21 +188,15 @@ def window(X, y, params0=(0.0, 40.0), margin=6.0, points=None):
 
 
 def loss_map(X, y, ax=None, bounds=None, levels=15):
-    """Draw the full-data loss over the (w, b) plane; return ax."""
-    ax = plots.ensure_ax(ax)
-    (w0, w1), (b0, b1) = bounds or window(X, y)
-    W, B = np.meshgrid(np.linspace(w0, w1, 120), np.linspace(b0, b1, 120))
-    Z = full_losses(np.stack([W.ravel(), B.ravel()], axis=1), X, y)
-    Z = np.log10(Z.reshape(W.shape))
-    ax.contourf(W, B, Z, levels=levels, cmap=plots.CMAP, alpha=0.9)
-    ax.contour(W, B, Z, levels=levels, colors="white", linewidths=0.4,
-               alpha=0.6)
-    best = np.polyfit(X, y, 1)
-    ax.plot(*best, "x", ms=9, mew=2, color=plots.PALETTE["yellow"],
-            zorder=6)
-    ax.set_xlim(w0, w1)
-    ax.set_ylim(b0, b1)
-    ax.set_aspect("equal", adjustable="box")
+    """Draw the full-data loss over the (w, b) plane; return ax.
+
+    The levels are spaced evenly in log(1 + height above the lowest
+    point drawn), so both the floor and the walls show; `bounds` is the
+    box to draw, by default `window` around the start and the bottom.
+    """
+    ax = plots.contours(LineLoss(X, y), ax, num=120, levels=levels,
+                        scale="log", bounds=bounds or window(X, y))
+    plots.minima(LineLoss(X, y), ax)
     ax.set_xlabel("weight w")
     ax.set_ylabel("bias b")
     return ax
@@ -404,7 +396,7 @@ def minibatch_explorer(batch_size=10, lr=0.05, seed=0, num_epochs=2):
     trace, = left.plot([], [], "-o", color=plots.PALETTE["red"], ms=2,
                        lw=1, zorder=3)
     curve, = right.plot([], [], color=plots.PALETTE["blue"])
-    right.axhline(full_losses(np.polyfit(X, y, 1), X, y), ls="--",
+    right.axhline(full_losses(least_squares(X, y), X, y), ls="--",
                   color=plots.PALETTE["black"], lw=1)
     right.set_xlim(0, num_epochs * n)
     right.set_yscale("log")

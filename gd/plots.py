@@ -13,6 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from gd import checks
+
 # The Okabe-Ito palette, distinguishable with the common forms of colour
 # blindness (Okabe and Ito, "Color Universal Design", 2008).
 PALETTE = {
@@ -143,21 +145,42 @@ def trail(surface, ax=None, num=400, color=None):
     return ax
 
 
-def contours(surface, ax=None, num=200, levels=20, log=False,
-             filled=True, colorbar=False):
-    """Draw a 2-D surface as a contour map over its `bounds`.
+def contours(surface, ax=None, num=200, levels=20, scale="linear",
+             filled=True, colorbar=False, bounds=None):
+    """Draw a 2-D surface as a contour map; return ax.
 
     Parameters
     ----------
-    log : bool, default False
-        Space the levels evenly in log(height - lowest + 1), which shows
-        both the floor and the walls of steep surfaces like Rosenbrock's.
+    surface : object
+        Anything with ``f`` (vectorized over a grid) and, unless `bounds`
+        is given, ``bounds``: a surface from `gd.surfaces` or a model's
+        loss such as `gd.linear.LineLoss`.
+    num : int, default 200
+        Grid points along each axis, from 2 to 2000.
+    levels : int or sequence, default 20
+        The contour levels, as for matplotlib's ``contour``.
+    scale : {"linear", "log", "sqrt"}, default "linear"
+        How the levels are spaced in the height above the lowest point
+        drawn: evenly, evenly in log(1 + height), which shows both the
+        floor and the walls of steep surfaces like Rosenbrock's, or
+        evenly in its square root, which makes the contours of a
+        quadratic bowl evenly spaced ellipses.
+    bounds : tuple, optional
+        The box ``((xmin, xmax), (ymin, ymax))`` to draw; default the
+        surface's own.
     """
     ax = ensure_ax(ax)
-    X, Y, Z = surface.grid(num)
-    if log:
-        lowest = float(Z.min())
-        Z = np.log1p(Z - lowest)
+    num = checks.integer("num", num, 2, 2000)
+    if scale not in ("linear", "log", "sqrt"):
+        raise ValueError(
+            f"scale must be 'linear', 'log' or 'sqrt', got {scale!r}")
+    (x0, x1), (y0, y1) = surface.bounds if bounds is None else bounds
+    X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
+    Z = surface.f(np.stack([X, Y], axis=-1))
+    if scale == "log":
+        Z = np.log1p(Z - Z.min())
+    elif scale == "sqrt":
+        Z = np.sqrt(Z - Z.min())
     if filled:
         cs = ax.contourf(X, Y, Z, levels=levels, cmap=CMAP, alpha=0.9)
         ax.contour(X, Y, Z, levels=levels, colors="white",
@@ -165,10 +188,12 @@ def contours(surface, ax=None, num=200, levels=20, log=False,
     else:
         cs = ax.contour(X, Y, Z, levels=levels, cmap=CMAP, linewidths=1)
     if colorbar:
-        label = "log(1 + height above lowest)" if log else "loss (height)"
+        label = {"linear": "loss (height)",
+                 "log": "log(1 + height above lowest)",
+                 "sqrt": "square root of height above lowest"}[scale]
         ax.figure.colorbar(cs, ax=ax, label=label)
-    ax.set_xlim(*surface.bounds[0])
-    ax.set_ylim(*surface.bounds[1])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -176,15 +201,19 @@ def contours(surface, ax=None, num=200, levels=20, log=False,
 
 
 def minima(surface, ax=None, color=None):
-    """Mark the surface's listed minima with crosses."""
+    """Mark the surface's listed minima with crosses.
+
+    The crosses sit above paths drawn by `path` and similar traces, and
+    below the markers of where a walk starts and ends.
+    """
     ax = ensure_ax(ax)
     for m in surface.minima:
         if surface.dim == 1:
             ax.plot(m[0], float(surface.f(m)), "x", ms=9, mew=2,
-                    color=color or PALETTE["green"])
+                    color=color or PALETTE["green"], zorder=3.5)
         else:
             ax.plot(m[0], m[1], "x", ms=9, mew=2,
-                    color=color or PALETTE["yellow"])
+                    color=color or PALETTE["yellow"], zorder=3.5)
     return ax
 
 

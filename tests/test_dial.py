@@ -227,3 +227,10 @@ def test_last_on_map_stops_at_the_edge():
     assert 0 < k < path.num_steps
     w, b = path.points[k + 1]
     assert not (w0 <= w <= w1 and b0 <= b <= b1)
+
+
+def test_noisy_walk_stops_a_blow_up_quietly(strict):
+    problem = dial.LineProblem()
+    points, losses = dial.noisy_walk(problem, 50.0, 200, 5, rng=0)
+    assert len(points) < 201
+    assert np.all(np.isfinite(points)) and np.all(np.isfinite(losses))

@@ -23,8 +23,10 @@ def test_full_losses_match_the_definition():
 
 
 def test_full_losses_reject_mismatched_data():
-    with pytest.raises(ValueError, match="params"):
+    with pytest.raises(ValueError, match="^y must have shape"):
         minibatch.full_losses([1.0, 2.0], X_SMALL, Y_SMALL[:-1])
+    with pytest.raises(ValueError, match="^params must end in"):
+        minibatch.full_losses([1.0, 2.0, 3.0], X_SMALL, Y_SMALL)
 
 
 def hand_rolled_budget(X, y, batch_size, lr, budget, seed, params0):
@@ -169,3 +171,10 @@ def test_axes_say_weight_bias_and_gradient():
     assert bottom.get_ylabel() == "bias b"
     assert axes[1, 1].get_title() == "1 step"
     plt.close(fig)
+
+
+def test_noisy_descent_stops_a_blow_up_quietly(strict):
+    saddle = gd.surfaces.Saddle()
+    points = minibatch.noisy_descent(saddle, (1.5, 0.3), 50.0, 100, 1.0, 0)
+    assert len(points) < 101
+    assert np.all(np.isfinite(points))

@@ -4,6 +4,7 @@ import io
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 from PIL import Image
 
 import gd
@@ -86,3 +87,14 @@ def test_draw_hiker_matches_the_walk(strict):
     tx, ty = tangent.get_xdata(), tangent.get_ydata()
     slope = (ty[1] - ty[0]) / (tx[1] - tx[0])
     assert np.isclose(slope, trail.grad(walk.points[3])[0])
+
+
+def test_contours_draw_the_given_box_and_scale():
+    loss = gd.linear.LineLoss(np.arange(1.0, 6.0), 2 * np.arange(1.0, 6.0))
+    fig, ax = plots.new_figure()
+    box = ((0.0, 4.0), (-2.0, 2.0))
+    plots.contours(loss, ax, num=30, scale="sqrt", bounds=box)
+    assert ax.get_xlim() == box[0] and ax.get_ylim() == box[1]
+    fig, ax = plots.new_figure()
+    with pytest.raises(ValueError, match="^scale must be"):
+        plots.contours(loss, ax, scale="cube")
