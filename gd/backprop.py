@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 
 from gd import checks, data, nn, plots
-from gd.autodiff import Value, draw_graph, topological_order
+from gd.autodiff import Value, draw_graph, sigmoid, topological_order
 from gd.widgets import Flipbook, register
 
 
@@ -243,19 +243,15 @@ def _region_cmap(k):
     return ListedColormap(colors)
 
 
-def _grid(X, num, margin=0.4):
-    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
-    xs = np.linspace(low[0], high[0], num)
-    ys = np.linspace(low[1], high[1], num)
-    xx, yy = np.meshgrid(xs, ys)
-    return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
-
-
-def _regions(model, grid, num):
-    # P(class 1) for one output, else the predicted class, on the grid.
+def _regions(model, X, num):
+    # P(class 1) for one output, else the predicted class, on a num x num
+    # grid over the points X; returns the grid's axes too.
+    xx, yy, scores = nn.decision_grid(model, X, num, margin=0.4)
     if model.sizes[-1] == 1:
-        return model.predict_proba(grid).reshape(num, num)
-    return model.predict(grid).reshape(num, num)
+        regions = sigmoid(scores)
+    else:
+        regions = scores.argmax(axis=-1)
+    return xx[0], yy[:, 0], regions
 
 
 def _boundary_segments(xs, ys, probability):
@@ -291,10 +287,9 @@ def plot_boundary(model, X, y, ax=None, num=150):
     """
     ax = plots.ensure_ax(ax)
     num = checks.integer("num", num, 2)
-    xs, ys, grid = _grid(X, num)
+    xs, ys, regions = _regions(model, X, num)
     k = model.sizes[-1]
     extent = (xs[0], xs[-1], ys[0], ys[-1])
-    regions = _regions(model, grid, num)
     if k == 1:
         ax.imshow(regions, origin="lower", extent=extent, cmap=_region_cmap(1),
                   vmin=0.0, vmax=1.0, alpha=0.45, aspect="auto")
@@ -322,7 +317,7 @@ def boundary_steps(recipe=MOONS, steps=MOONS_FRAMES):
     steps = [checks.integer("step", s, 0, recipe.num_steps) for s in steps]
     X, y, _, history = recipe.train(snapshot_steps=steps)
     num = 90
-    xs, ys, grid = _grid(X, num)
+    xs, ys, _ = _regions(history["snapshots"][steps[0]], X, num)
     fig, (left, right) = plots.new_figure(5.6, 2.7, ncols=2)
 
     image = left.imshow(
@@ -346,7 +341,7 @@ def boundary_steps(recipe=MOONS, steps=MOONS_FRAMES):
     plots.animate(fig, image, boundary, marker, left.title)
 
     def update(t):
-        probability = _regions(history["snapshots"][t], grid, num)
+        _, _, probability = _regions(history["snapshots"][t], X, num)
         image.set_data(probability)
         line = _boundary_segments(xs, ys, probability)
         boundary.set_data(line[:, 0], line[:, 1])
