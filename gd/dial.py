@@ -8,10 +8,7 @@ explorers and figure helpers below draw from it.
 """
 
 
-import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from gd import batching, checks, data, plots, runner
 from gd.linear import LineLoss, standardize, unstandardize_line
@@ -204,15 +201,6 @@ def outcome(path, floor):
     return (f"After {path.num_steps} steps it has not yet come to rest, "
             f"with mean squared error {last:.4g} against a best of "
             f"{floor:.4g}.")
-
-
-def _figure(width, height, mosaic, height_ratios=None):
-    # Like plots.new_figure, but with a mosaic of named panels.
-    with mpl.rc_context(plots.STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
-        FigureCanvasAgg(fig)
-        axes = fig.subplot_mosaic(mosaic, height_ratios=height_ratios)
-    return fig, axes
 
 
 def last_on_map(problem, path, k=None):
@@ -493,8 +481,9 @@ def learning_rates(problem=None, start=(0.0, 0.0), lrs=None, num_steps=20):
     paths = {lr: runner.run(problem.loss, start, lr=lr,
                             num_steps=num_steps) for lr in lrs}
 
-    fig, axes = _figure(5.6, 3.6, [["map", "loss"], ["ruler", "ruler"]],
-                        height_ratios=[1, 0.22])
+    fig, axes = plots.new_figure(
+        5.6, 3.6, mosaic=[["map", "loss"], ["ruler", "ruler"]],
+        height_ratios=[1, 0.22])
     plot_loss_map(problem, ax=axes["map"])
     trace, = axes["map"].plot([], [], "-o", color=plots.PALETTE["red"],
                               ms=4, mec="white", mew=0.5, lw=1.2)

@@ -56,15 +56,23 @@ def use_style():
     mpl.rcParams.update(STYLE)
 
 
-def new_figure(width=6.0, height=3.5, ncols=1, nrows=1):
+def new_figure(width=6.0, height=3.5, ncols=1, nrows=1, mosaic=None,
+               height_ratios=None):
     """Return a figure and its axes, made without pyplot.
 
     Such a figure is never registered with pyplot, so redrawing it for a
     slider leaves no figure open. Use it for flipbooks and explorers.
+
+    The axes are one axes, or an array of ``nrows * ncols``; with a
+    `mosaic` (as for matplotlib's ``subplot_mosaic``), a dict of named
+    axes, whose rows may have `height_ratios`.
     """
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(fig)
+        if mosaic is not None:
+            return fig, fig.subplot_mosaic(mosaic,
+                                           height_ratios=height_ratios)
         axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, (axes[0, 0] if axes.size == 1 else axes.ravel())
 
